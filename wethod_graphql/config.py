@@ -1,0 +1,196 @@
+"""Settings: one frozen value object, built once from an explicit mapping.
+
+Nothing in the package reads the environment; `cli.py` calls
+`Settings.from_environ(os.environ)` and passes the result down. Tests build
+`Settings(...)` directly. Every bad value fails at start-up with a
+`ConfigError` that names the variable.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from starlette.datastructures import Secret
+
+from wethod_graphql.errors import ConfigError
+
+T = TypeVar("T")
+
+#: What a `Wethod-Company` value may look like (the subdomain of the company).
+COMPANY_SLUG = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
+_API_VERSION = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+_LOG_FORMATS = ("text", "json")
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything the service can be told; defaults are production defaults."""
+
+    base_url: str = "https://api.wethod.com"
+    api_version: str = "2024-06-15"
+    company: str | None = None
+    token: Secret | None = None
+    timeout: float = 10.0
+    connect_timeout: float = 3.0
+    read_timeout: float = 5.0
+    retries: int = 3
+    retry_backoff: float = 0.1
+    retry_after_max: float = 5.0
+    max_concurrency: int = 64
+    max_ids: int = 100
+    max_depth: int = 15
+    max_aliases: int = 100
+    max_body: int = 1_048_576
+    cors_origins: tuple[str, ...] = ()
+    graphiql: bool = True
+    graphiql_assets_url: str | None = None
+    graphiql_assets_dir: Path | None = None
+    graphiql_persist_headers: bool = False
+    ready_timeout: float = 2.0
+    log_level: str = "INFO"
+    log_format: str = "text"
+    demo: bool = field(default=False, metadata={"env": None})
+
+    def __post_init__(self) -> None:
+        _check(self.base_url, "WETHOD_BASE_URL", _is_http_url, "an http(s) URL")
+        _check(
+            self.api_version,
+            "WETHOD_API_VERSION",
+            lambda v: bool(_API_VERSION.match(v)),
+            "a date like 2024-06-15",
+        )
+        for name in ("timeout", "connect_timeout", "read_timeout", "ready_timeout"):
+            _check(getattr(self, name), _env_name(name), lambda v: v > 0, "> 0")
+        for name in ("retry_backoff", "retry_after_max"):
+            _check(getattr(self, name), _env_name(name), lambda v: v >= 0, ">= 0")
+        for name in (
+            "retries",
+            "max_concurrency",
+            "max_ids",
+            "max_depth",
+            "max_aliases",
+            "max_body",
+        ):
+            _check(getattr(self, name), _env_name(name), lambda v: v >= 1, ">= 1")
+        if self.company is not None:
+            _check(self.company, "WETHOD_COMPANY", _is_slug, "a company slug")
+        _check(self.log_level, "WETHOD_LOG_LEVEL", _LOG_LEVELS.__contains__, "a level")
+        _check(
+            self.log_format, "WETHOD_LOG_FORMAT", _LOG_FORMATS.__contains__, "text|json"
+        )
+        for origin in self.cors_origins:
+            _check(origin, "WETHOD_CORS_ORIGINS", _is_http_url, "http(s) origins")
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str]) -> Settings:
+        """Read every `WETHOD_*` variable that is set and non-empty."""
+        values: dict[str, Any] = {}
+        for setting in dataclasses.fields(cls):
+            env = _env_name(setting.name)
+            if setting.metadata.get("env", env) is None:
+                continue
+            raw = environ.get(env, "").strip()
+            if raw:
+                values[setting.name] = _PARSERS[setting.name](raw, env)
+        return cls(**values)
+
+    def replace(self, **changes: Any) -> Settings:
+        return dataclasses.replace(self, **changes)
+
+
+def _env_name(name: str) -> str:
+    return "WETHOD_" + name.upper()
+
+
+def _check(value: T, env: str, ok: Callable[[T], bool], expected: str) -> None:
+    if not ok(value):
+        raise ConfigError(f"{env}: expected {expected}, got {value!r}")
+
+
+def _is_slug(value: str) -> bool:
+    return bool(COMPANY_SLUG.match(value))
+
+
+def _is_http_url(value: str) -> bool:
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def _number(kind: Callable[[str], T]) -> Callable[[str, str], T]:
+    def parse(raw: str, env: str) -> T:
+        try:
+            return kind(raw)
+        except ValueError:
+            raise ConfigError(
+                f"{env}: expected a number ({kind.__name__}), got {raw!r}"
+            ) from None
+
+    return parse
+
+
+def _boolean(raw: str, env: str) -> bool:
+    if raw.lower() in _TRUE:
+        return True
+    if raw.lower() in _FALSE:
+        return False
+    raise ConfigError(f"{env}: expected true or false, got {raw!r}")
+
+
+def _text(raw: str, env: str) -> str:
+    return raw
+
+
+def _upper(raw: str, env: str) -> str:
+    return raw.upper()
+
+
+def _secret(raw: str, env: str) -> Secret:
+    # The token is sent as `Bearer <token>`; a value that already carries the
+    # scheme would become `Bearer Bearer ...` and fail far from its cause.
+    if raw.lower().startswith("bearer ") or any(c.isspace() for c in raw):
+        raise ConfigError(f"{env}: expected the bare token, without 'Bearer '")
+    return Secret(raw)
+
+
+def _origins(raw: str, env: str) -> tuple[str, ...]:
+    return tuple(o.strip().rstrip("/") for o in raw.split(",") if o.strip())
+
+
+def _path(raw: str, env: str) -> Path:
+    return Path(raw)
+
+
+_PARSERS: dict[str, Callable[[str, str], Any]] = {
+    "base_url": lambda raw, env: raw.rstrip("/"),
+    "api_version": _text,
+    "company": _text,
+    "token": _secret,
+    "timeout": _number(float),
+    "connect_timeout": _number(float),
+    "read_timeout": _number(float),
+    "retries": _number(int),
+    "retry_backoff": _number(float),
+    "retry_after_max": _number(float),
+    "max_concurrency": _number(int),
+    "max_ids": _number(int),
+    "max_depth": _number(int),
+    "max_aliases": _number(int),
+    "max_body": _number(int),
+    "cors_origins": _origins,
+    "graphiql": _boolean,
+    "graphiql_assets_url": _text,
+    "graphiql_assets_dir": _path,
+    "graphiql_persist_headers": _boolean,
+    "ready_timeout": _number(float),
+    "log_level": _upper,
+    "log_format": lambda raw, env: raw.lower(),
+}

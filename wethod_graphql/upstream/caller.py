@@ -1,0 +1,112 @@
+"""Who an upstream call is made for, and the only headers taken from them.
+
+The contract forwards exactly `Authorization`, `Wethod-Company` and the trace
+headers (`traceparent`, `tracestate`, `X-Request-Id`); every other incoming
+header stays behind. Values are checked here so that a malformed header is a
+clear error (or is dropped, for trace context) rather than something sent on.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from starlette.datastructures import Secret
+
+from wethod_graphql.config import COMPANY_SLUG
+from wethod_graphql.errors import (
+    InputError,
+    PreconditionFailed,
+    Unauthenticated,
+    WethodGraphQLError,
+)
+
+_BEARER = re.compile(r"^Bearer +([!-~]{1,4096})$", re.IGNORECASE)
+_TRACE_HEADERS = {
+    "traceparent": re.compile(r"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"),
+    "tracestate": re.compile(r"^[ -~]{1,512}$"),
+    "x-request-id": re.compile(r"^[A-Za-z0-9._:/+=-]{1,128}$"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """The credentials and trace context of one incoming request.
+
+    Build it with `Caller.from_headers`. A caller without usable credentials
+    is still a value: the problem is raised by `headers()`, so it surfaces
+    per field as a GraphQL error and no upstream call is made.
+    """
+
+    authorization: Secret | None
+    company: str | None
+    trace: tuple[tuple[str, str], ...] = ()
+    problem: WethodGraphQLError | None = None
+
+    @classmethod
+    def from_headers(
+        cls,
+        headers: Mapping[str, str],
+        *,
+        default_token: Secret | None = None,
+        default_company: str | None = None,
+        request_id: str | None = None,
+    ) -> Caller:
+        """Resolve the caller from incoming headers (keys in any case).
+
+        The request's own `Authorization` and `Wethod-Company` win over the
+        configured defaults; `request_id`, when given, is forwarded as
+        `X-Request-Id` in place of the incoming one.
+        """
+        lowered = {k.lower(): v for k, v in headers.items()}
+        problem: WethodGraphQLError | None = None
+
+        authorization: Secret | None = None
+        incoming = lowered.get("authorization", "").strip()
+        if incoming:
+            match = _BEARER.match(incoming)
+            if match:
+                authorization = Secret(f"Bearer {match.group(1)}")
+            else:
+                problem = Unauthenticated(
+                    "The Authorization header must be 'Bearer <token>'."
+                )
+        elif default_token is not None:
+            authorization = Secret(f"Bearer {default_token}")
+
+        company = lowered.get("wethod-company", "").strip() or default_company
+        if problem is None and company is not None and not COMPANY_SLUG.match(company):
+            problem = InputError("The Wethod-Company header is not a company slug.")
+
+        if request_id is not None:
+            lowered["x-request-id"] = request_id
+        trace = tuple(
+            (name, lowered[name])
+            for name, pattern in _TRACE_HEADERS.items()
+            if name in lowered and pattern.match(lowered[name])
+        )
+        return cls(authorization, company, trace, problem)
+
+    def headers(self) -> dict[str, str]:
+        """The per-caller headers of an upstream request.
+
+        Raises the caller's problem, `Unauthenticated` when there is no token
+        at all, or `PreconditionFailed` when there is no company.
+        """
+        if self.problem is not None:
+            raise self.problem
+        if self.authorization is None:
+            raise Unauthenticated(
+                "No credentials: send 'Authorization: Bearer <token>' "
+                "or configure WETHOD_TOKEN."
+            )
+        if self.company is None:
+            raise PreconditionFailed(
+                "No company: send the Wethod-Company header "
+                "or configure WETHOD_COMPANY."
+            )
+        headers = dict(self.trace)
+        headers["authorization"] = str(self.authorization)
+        headers["wethod-company"] = self.company
+        return headers

@@ -1,0 +1,240 @@
+"""`UpstreamClient`: the one place that talks HTTP to the Wethod API.
+
+httpx goes in, typed records or `wethod_graphql.errors` come out: no httpx
+exception, status code or response body crosses this module's boundary.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+from collections.abc import Mapping
+
+import httpx
+
+from wethod_graphql.config import Settings
+from wethod_graphql.errors import (
+    Failure,
+    Forbidden,
+    InputError,
+    NotFound,
+    PreconditionFailed,
+    RateLimited,
+    Unauthenticated,
+    UpstreamBadRequest,
+    UpstreamError,
+    UpstreamTimeout,
+    UpstreamUnavailable,
+)
+from wethod_graphql.upstream.caller import Caller
+from wethod_graphql.upstream.records import (
+    ClientRecord,
+    DeletionFilter,
+    RecordError,
+    parse_client,
+)
+from wethod_graphql.upstream.retry import (
+    RETRYABLE_STATUSES,
+    RetryPolicy,
+    parse_retry_after,
+)
+
+logger = logging.getLogger(__name__)
+
+#: Relations `GET /api/clients/{id}` can embed, in dot-notation.
+CLIENT_INCLUDES = frozenset({"externalIdentifiers"})
+
+#: A client body is a few kilobytes; anything near this is not a client.
+MAX_BODY_BYTES = 4 * 1024 * 1024
+
+_ID = re.compile(r"^[1-9][0-9]{0,18}$")
+
+_STATUS_ERRORS: Mapping[int, tuple[type[UpstreamError], str]] = {
+    401: (Unauthenticated, "The Wethod API did not accept the credentials."),
+    403: (Forbidden, "The credentials do not allow viewing clients (crm.view)."),
+    404: (NotFound, "No such client."),
+    412: (PreconditionFailed, "The Wethod API refused the company or version."),
+}
+
+
+def parse_client_id(value: str | int) -> int:
+    """An id as the API accepts it (`[0-9]+`, >= 1), or `InputError`."""
+    text = str(value)
+    if not _ID.match(text):
+        raise InputError(f"Invalid client id {text[:40]!r}: expected an integer >= 1.")
+    return int(text)
+
+
+class UpstreamClient:
+    """Gets Wethod resources over one shared `httpx.AsyncClient`.
+
+    At most `settings.max_concurrency` requests are in flight at once across
+    the process. Each call has a total budget of `settings.timeout` seconds,
+    retries included.
+    """
+
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        settings: Settings,
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        self._http = http
+        self._budget = settings.timeout
+        self._ping_timeout = settings.ready_timeout
+        self._retry = retry or RetryPolicy(
+            attempts=settings.retries,
+            base_delay=settings.retry_backoff,
+            max_retry_after=settings.retry_after_max,
+        )
+        self._slots = asyncio.Semaphore(settings.max_concurrency)
+
+    async def get_client(
+        self,
+        client_id: int | str,
+        caller: Caller,
+        *,
+        include: frozenset[str] = frozenset(),
+        deleted: DeletionFilter = DeletionFilter.EXCLUDE,
+    ) -> ClientRecord:
+        """`GET /api/clients/{id}`, with `include` relations embedded."""
+        number = parse_client_id(client_id)
+        unknown = include - CLIENT_INCLUDES
+        if unknown:
+            raise InputError(f"Unknown relation(s): {', '.join(sorted(unknown))}.")
+        headers = caller.headers()
+        params = {"deleted": deleted.value}
+        if include:
+            params["include"] = ",".join(sorted(include))
+        body = await self._get_json(f"/api/clients/{number}", params, headers)
+        try:
+            record = parse_client(body)
+        except RecordError as error:
+            raise UpstreamUnavailable(
+                "The Wethod API sent an unexpected body."
+            ) from error
+        if record.id != number:
+            raise UpstreamUnavailable("The Wethod API answered for another client.")
+        return record
+
+    async def ping(self) -> bool:
+        """Whether the upstream answers HTTP at all (any status), quickly."""
+        try:
+            await self._http.head("/", timeout=self._ping_timeout)
+        except httpx.HTTPError:
+            return False
+        return True
+
+    async def _get_json(
+        self, path: str, params: dict[str, str], headers: dict[str, str]
+    ) -> object:
+        try:
+            async with asyncio.timeout(self._budget):
+                return await self._get_with_retries(path, params, headers)
+        except TimeoutError as error:
+            raise UpstreamTimeout("The Wethod API did not answer in time.") from error
+
+    async def _get_with_retries(
+        self, path: str, params: dict[str, str], headers: dict[str, str]
+    ) -> object:
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                response, body = await self._send(path, params, headers)
+            except httpx.HTTPError as error:
+                failure = _transport_failure(error)
+                delay = self._retry.delay(attempt, None)
+                if delay is None:
+                    raise failure from error
+            else:
+                if response.status_code == 200:
+                    return _json(body)
+                failure = _error_for(response, body)
+                retry_after = getattr(failure, "retry_after", None)
+                delay = self._retry.delay(attempt, retry_after)
+                if response.status_code not in RETRYABLE_STATUSES or delay is None:
+                    raise failure
+            logger.info(
+                "upstream %s failed (%s), retry %d in %.2fs",
+                path,
+                failure.status or type(failure).__name__,
+                attempt,
+                delay,
+            )
+            await asyncio.sleep(delay)
+
+    async def _send(
+        self, path: str, params: dict[str, str], headers: dict[str, str]
+    ) -> tuple[httpx.Response, bytes]:
+        async with (
+            self._slots,
+            self._http.stream("GET", path, params=params, headers=headers) as response,
+        ):
+            return response, await _read_capped(response)
+
+
+def _transport_failure(error: httpx.HTTPError) -> UpstreamError:
+    if isinstance(error, httpx.TimeoutException):
+        return UpstreamTimeout("The Wethod API did not answer in time.")
+    return UpstreamUnavailable("The Wethod API could not be reached.")
+
+
+def _json(body: bytes) -> object:
+    try:
+        return json.loads(body)
+    except ValueError as error:
+        raise UpstreamUnavailable("The Wethod API sent invalid JSON.") from error
+
+
+async def _read_capped(response: httpx.Response) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise UpstreamUnavailable("The Wethod API sent an oversized body.")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _error_for(response: httpx.Response, body: bytes) -> UpstreamError:
+    """The exception for a non-200 answer; the body's framework fields are dropped."""
+    status = response.status_code
+    key, failures = _error_body(body)
+    if status == 400:
+        return UpstreamBadRequest(
+            "The Wethod API rejected the request.", failures=failures, key=key
+        )
+    if status == 429:
+        return RateLimited(
+            "The Wethod API is rate limiting this service.",
+            retry_after=parse_retry_after(response.headers.get("retry-after")),
+            key=key,
+        )
+    if status in _STATUS_ERRORS:
+        kind, message = _STATUS_ERRORS[status]
+        return kind(message, status=status, key=key)
+    return UpstreamUnavailable(
+        f"The Wethod API answered with status {status}.", status=status, key=key
+    )
+
+
+def _error_body(body: bytes) -> tuple[str | None, tuple[Failure, ...]]:
+    """`key` and `failures` of an error body; nothing else of it is kept."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return None, ()
+    if not isinstance(data, dict):
+        return None, ()
+    key = data.get("key")
+    raw_failures = data.get("failures")
+    failures = tuple(
+        Failure(str(item.get("field", "")), str(item.get("message", "")))
+        for item in (raw_failures if isinstance(raw_failures, list) else [])[:50]
+        if isinstance(item, dict)
+    )
+    return (key if isinstance(key, str) else None), failures

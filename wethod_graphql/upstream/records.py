@@ -1,0 +1,172 @@
+"""Typed records of the Wethod API, parsed once at the boundary.
+
+The REST API marks no field but `id` as required, so every other field is
+optional. Parsing is strict about types (a string where an integer belongs is
+an error, not a value passed on) and lenient about presence (unknown fields
+are ignored, absent ones are `None`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import types
+import typing
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any, TypeVar
+
+
+class DeletionFilter(enum.Enum):
+    """The REST `deleted` query parameter."""
+
+    EXCLUDE = "exclude"
+    INCLUDE = "include"
+    ONLY = "only"
+
+
+class RecordError(ValueError):
+    """A response body does not match the published schema."""
+
+
+@dataclass(frozen=True, slots=True)
+class ExternalIdentifierRecord:
+    id: int
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    deleted_at: datetime | None = None
+    external_id: str | None = None
+    type: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ClientRecord:
+    """A client as `GET /api/clients/{id}` returns it.
+
+    `external_identifiers` is `None` when the relation was not included in the
+    request, and a tuple (possibly empty) when it was.
+    """
+
+    id: int
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    deleted_at: datetime | None = None
+    corporate_name: str | None = None
+    acronym: str | None = None
+    email: str | None = None
+    notes: str | None = None
+    website: str | None = None
+    linkedin: str | None = None
+    description: str | None = None
+    street: str | None = None
+    zip_code: str | None = None
+    town: str | None = None
+    country: str | None = None
+    vat: str | None = None
+    payment_condition: str | None = None
+    group_company: int | None = None
+    sdi_code: str | None = None
+    pec: str | None = None
+    administration_email: str | None = None
+    company_registration_number: str | None = None
+    legal_name: str | None = None
+    intent_code: str | None = None
+    intent_date: date | None = None
+    phone: str | None = None
+    tax_reference: str | None = None
+    group_id: int | None = None
+    bank_account_id: int | None = None
+    vat_rate_id: int | None = None
+    payment_term_id: int | None = None
+    external_identifiers: tuple[ExternalIdentifierRecord, ...] | None = None
+
+
+R = TypeVar("R")
+Parser = Callable[[object], object]
+
+
+def parse_client(data: object) -> ClientRecord:
+    """Parse a client body; raises `RecordError` when it is not one."""
+    return _parse(ClientRecord, data)
+
+
+def _parse(cls: type[R], data: object) -> R:
+    if not isinstance(data, Mapping):
+        raise RecordError(f"{cls.__name__}: expected an object")
+    values: dict[str, object] = {}
+    for name, parse, required in _FIELD_PARSERS[cls]:
+        raw = data.get(name)
+        if raw is None:
+            if required:
+                raise RecordError(f"{cls.__name__}.{name}: missing")
+            continue
+        try:
+            values[name] = parse(raw)
+        except (TypeError, ValueError) as error:
+            raise RecordError(f"{cls.__name__}.{name}: {error}") from None
+    return cls(**values)
+
+
+def _field_parsers(cls: type[Any]) -> tuple[tuple[str, Parser, bool], ...]:
+    """The parser of each field, derived once per record class from its hints."""
+    hints = typing.get_type_hints(cls)
+    parsers = []
+    for f in dataclasses.fields(cls):
+        hint = hints[f.name]
+        args = typing.get_args(hint)
+        optional = isinstance(hint, types.UnionType) and type(None) in args
+        inner = next(a for a in args if a is not type(None)) if optional else hint
+        required = f.default is dataclasses.MISSING
+        parsers.append((f.name, _parser_for(inner), required))
+    return tuple(parsers)
+
+
+def _parser_for(hint: object) -> Parser:
+    if hint is int:
+        return _integer
+    if hint is str:
+        return _string
+    if hint is datetime:
+        return _datetime
+    if hint is date:
+        return _date
+    if typing.get_origin(hint) is tuple:
+        item = typing.get_args(hint)[0]
+        return lambda raw: _records(item, raw)
+    raise TypeError(f"no parser for {hint!r}")  # pragma: no cover - a new field type
+
+
+def _integer(raw: object) -> int:
+    # bool is an int subclass; `true` is never a valid id or count.
+    if isinstance(raw, bool) or not isinstance(raw, int):
+        raise TypeError(f"expected an integer, got {type(raw).__name__}")
+    return raw
+
+
+def _string(raw: object) -> str:
+    if not isinstance(raw, str):
+        raise TypeError(f"expected a string, got {type(raw).__name__}")
+    return raw
+
+
+def _datetime(raw: object) -> datetime:
+    value = datetime.fromisoformat(_string(raw))
+    # The API speaks UTC; a value without an offset would go out ambiguous.
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _date(raw: object) -> date:
+    return date.fromisoformat(_string(raw))
+
+
+def _records(cls: type[R], raw: object) -> tuple[R, ...]:
+    if not isinstance(raw, list):
+        raise TypeError(f"expected a list, got {type(raw).__name__}")
+    return tuple(_parse(cls, item) for item in raw)
+
+
+#: Derived once at import, so parsing a body does no type introspection.
+_FIELD_PARSERS: dict[type[Any], tuple[tuple[str, Parser, bool], ...]] = {
+    cls: _field_parsers(cls) for cls in (ClientRecord, ExternalIdentifierRecord)
+}
