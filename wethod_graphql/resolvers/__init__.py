@@ -1,0 +1,1 @@
+"""How fields get their data: per-request context, loaders and look-ahead."""

@@ -1,0 +1,133 @@
+"""The `wethod-graphql` command: `serve`, `demo-api` and `schema`.
+
+The only place that reads the environment: `Settings` are built here once
+and passed down.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from collections.abc import Mapping, Sequence
+
+import httpx
+import uvicorn
+from starlette.datastructures import Secret
+
+from wethod_graphql import __version__
+from wethod_graphql.config import Settings
+from wethod_graphql.errors import ConfigError
+from wethod_graphql.schema.build import build_schema
+from wethod_graphql.server.app import create_app
+from wethod_graphql.server.logs import configure_logging
+
+#: In-flight requests get this long to finish after SIGTERM.
+GRACEFUL_SHUTDOWN_SECONDS = 20
+
+
+def main(
+    argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None
+) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return int(args.run(args, os.environ if environ is None else environ))
+    except ConfigError as error:
+        print(f"wethod-graphql: {error}", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="wethod-graphql",
+        description="A GraphQL facade and federation subgraph over the Wethod API.",
+    )
+    parser.add_argument("--version", action="version", version=__version__)
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="run the GraphQL service")
+    serve.add_argument("--host", default="127.0.0.1", help="default: 127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000, help="default: 8000")
+    serve.add_argument("--upstream", metavar="URL", help="overrides WETHOD_BASE_URL")
+    serve.add_argument(
+        "--demo",
+        action="store_true",
+        help="serve the embedded demo API's sample data: no token, no network",
+    )
+    serve.set_defaults(run=_serve)
+
+    demo = commands.add_parser("demo-api", help="run the demo REST API alone")
+    demo.add_argument("--host", default="127.0.0.1", help="default: 127.0.0.1")
+    demo.add_argument("--port", type=int, default=8081, help="default: 8081")
+    demo.add_argument("--faults", action="store_true", help="enable fault injection")
+    demo.add_argument("--latency", type=float, default=0.0, metavar="SECONDS")
+    demo.set_defaults(run=_demo_api)
+
+    schema = commands.add_parser("schema", help="print the subgraph SDL")
+    schema.set_defaults(run=_schema)
+    return parser
+
+
+def _serve(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
+    settings = Settings.from_environ(environ)
+    if args.upstream:
+        settings = settings.replace(base_url=args.upstream.rstrip("/"))
+    transport: httpx.AsyncBaseTransport | None = None
+    if args.demo:
+        settings, transport = _demo_wiring(settings)
+    configure_logging(settings.log_level, settings.log_format)
+    app = create_app(settings, transport)
+    config = uvicorn.Config(
+        app,
+        host=args.host,
+        port=args.port,
+        log_config=None,
+        access_log=False,
+        proxy_headers=False,
+        server_header=False,
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+    )
+    return asyncio.run(_run(uvicorn.Server(config), graphiql=settings.graphiql))
+
+
+def _demo_wiring(settings: Settings) -> tuple[Settings, httpx.AsyncBaseTransport]:
+    """The service wired to an in-process demo API, with its credentials."""
+    from wethod_graphql.demo import DEMO_COMPANY, DEMO_TOKEN, DemoApi
+
+    demo = settings.replace(
+        demo=True,
+        base_url="http://demo-api.invalid",
+        token=Secret(DEMO_TOKEN),
+        company=DEMO_COMPANY,
+    )
+    return demo, httpx.ASGITransport(app=DemoApi().app)
+
+
+async def _run(server: uvicorn.Server, *, graphiql: bool) -> int:
+    serving = asyncio.create_task(server.serve())
+    # uvicorn exposes start-up only as a flag, not an event.
+    while not server.started and not serving.done():  # noqa: ASYNC110
+        await asyncio.sleep(0.05)
+    if server.started:
+        host, port = server.servers[0].sockets[0].getsockname()[:2]
+        what = "GraphiQL" if graphiql else "GraphQL"
+        print(f"{what}: http://{host}:{port}/graphql", flush=True)
+    await serving
+    return 0 if server.started else 1
+
+
+def _demo_api(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
+    from wethod_graphql.demo import serve
+
+    serve(args.host, args.port, faults=args.faults, latency=args.latency)
+    return 0
+
+
+def _schema(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
+    print(build_schema().as_str())
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

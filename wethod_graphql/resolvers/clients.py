@@ -1,0 +1,65 @@
+"""Resolvers of the clients resource: validate input, look ahead, load.
+
+Each returns upstream records (or, for lists, a record or an exception per
+item); turning records into GraphQL objects is the schema's business.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+
+import strawberry
+
+from wethod_graphql.errors import InputError
+from wethod_graphql.resolvers.context import Context
+from wethod_graphql.resolvers.loaders import ClientKey
+from wethod_graphql.resolvers.lookahead import include_paths
+from wethod_graphql.upstream import ClientRecord, DeletionFilter, parse_client_id
+
+Info = strawberry.Info[Context, None]
+
+CLIENT_TYPE = "Client"
+
+
+async def client(info: Info, id: str, deleted: DeletionFilter) -> ClientRecord:
+    """One client; `NotFound` when it does not exist under `deleted`."""
+    key = ClientKey(parse_client_id(id), deleted, _includes(info))
+    return await info.context.clients.load(key)
+
+
+async def clients(
+    info: Info, ids: Sequence[str], deleted: DeletionFilter
+) -> list[ClientRecord | Exception]:
+    """Clients in the order of `ids`, each failing on its own.
+
+    The whole list is rejected, before any upstream call, when it is too
+    long or any id is malformed.
+    """
+    limit = info.context.max_ids
+    if len(ids) > limit:
+        raise InputError(f"At most {limit} ids per request; got {len(ids)}.")
+    numbers = [parse_client_id(id) for id in ids]
+    include = _includes(info)
+    loader = info.context.clients
+    results = await asyncio.gather(
+        *(loader.load(ClientKey(number, deleted, include)) for number in numbers),
+        return_exceptions=True,
+    )
+    return [_item(result) for result in results]
+
+
+async def client_reference(info: Info, id: str) -> ClientRecord:
+    """A federation reference: archived clients resolve too (`deletedAt` set)."""
+    key = ClientKey(parse_client_id(id), DeletionFilter.INCLUDE, _includes(info))
+    return await info.context.clients.load(key)
+
+
+def _includes(info: Info) -> frozenset[str]:
+    return include_paths(info.selected_fields, CLIENT_TYPE)
+
+
+def _item(result: ClientRecord | BaseException) -> ClientRecord | Exception:
+    if isinstance(result, BaseException) and not isinstance(result, Exception):
+        raise result  # cancellation and exits are not per-item failures
+    return result

@@ -1,0 +1,48 @@
+"""The per-request context every resolver receives."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from wethod_graphql.config import Settings
+from wethod_graphql.resolvers.loaders import ClientLoader
+from wethod_graphql.upstream import Caller, UpstreamClient
+
+
+@dataclass(slots=True)
+class Context:
+    """Credentials, limits and fresh loaders of one request.
+
+    Built by `build_context` for each request, so no loader cache or
+    credential ever outlives the request that made it.
+    """
+
+    request_id: str
+    caller: Caller
+    clients: ClientLoader
+    max_ids: int
+
+
+def build_context(
+    upstream: UpstreamClient,
+    settings: Settings,
+    headers: Mapping[str, str],
+    request_id: str,
+) -> Context:
+    """Resolve the caller from `headers` and give it fresh loaders.
+
+    Call it inside the request's task: loaders bind the running event loop.
+    """
+    caller = Caller.from_headers(
+        headers,
+        default_token=settings.token,
+        default_company=settings.company,
+        request_id=request_id,
+    )
+    return Context(
+        request_id=request_id,
+        caller=caller,
+        clients=ClientLoader(upstream, caller, max_batch_size=settings.max_concurrency),
+        max_ids=settings.max_ids,
+    )

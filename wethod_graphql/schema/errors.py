@@ -1,0 +1,137 @@
+"""How errors reach a client (with a stable `extensions.code`) and the log.
+
+Expected failures (`WethodGraphQLError`) keep their message and gain their
+code and upstream details. GraphQL's own errors keep their message and get
+the code of the phase that raised them. Anything else is a bug: the client
+sees a fixed message and `INTERNAL_SERVER_ERROR`; the log gets the trace.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+from strawberry.types import ExecutionContext
+
+from wethod_graphql.errors import (
+    InputError,
+    NotFound,
+    RateLimited,
+    UpstreamBadRequest,
+    UpstreamError,
+    WethodGraphQLError,
+)
+
+logger = logging.getLogger("wethod_graphql.errors")
+
+INTERNAL_MESSAGE = "Internal server error."
+
+# Expected outcomes a caller causes are INFO; the upstream failing is WARNING.
+_CALLER_CAUSED = (InputError, NotFound, UpstreamBadRequest)
+
+
+class ErrorCodes(SchemaExtension):
+    """Gives every error of a result its `extensions.code`, masking bugs."""
+
+    def __init__(self) -> None:
+        self._executed = False
+
+    def on_execute(self) -> Iterator[None]:
+        self._executed = True
+        yield
+
+    def on_operation(self) -> Iterator[None]:
+        self._executed = False
+        yield
+        result = self.execution_context.result
+        if result is not None and result.errors:
+            parsed = self.execution_context.graphql_document is not None
+            result.errors = [
+                present(error, parsed=parsed, executed=self._executed)
+                for error in result.errors
+            ]
+
+
+def present(error: GraphQLError, *, parsed: bool, executed: bool) -> GraphQLError:
+    """The error as the client sees it."""
+    original = error.original_error
+    if isinstance(original, WethodGraphQLError):
+        return _with(error, original.message, _extensions(original))
+    if original is not None:
+        return _with(error, INTERNAL_MESSAGE, {"code": "INTERNAL_SERVER_ERROR"})
+    if not parsed:
+        code = "GRAPHQL_PARSE_FAILED"
+    elif not executed:
+        code = "GRAPHQL_VALIDATION_FAILED"
+    elif error.path is None:
+        code = "BAD_USER_INPUT"  # variables that do not fit their types
+    else:
+        # graphql-core's own complaint during execution (a null for a
+        # non-null field): a bug of ours, with nothing worth showing.
+        return _with(error, INTERNAL_MESSAGE, {"code": "INTERNAL_SERVER_ERROR"})
+    return _with(error, error.message, {"code": code})
+
+
+def _extensions(error: WethodGraphQLError) -> dict[str, object]:
+    extensions: dict[str, object] = {"code": error.code}
+    if isinstance(error, UpstreamError) and error.status is not None:
+        extensions["upstream"] = {"status": error.status, "key": error.key}
+    if isinstance(error, UpstreamBadRequest):
+        extensions["failures"] = [
+            {"field": f.field, "message": f.message} for f in error.failures
+        ]
+    if isinstance(error, RateLimited) and error.retry_after is not None:
+        extensions["retryAfter"] = error.retry_after
+    return extensions
+
+
+def _with(
+    error: GraphQLError, message: str, extensions: dict[str, object]
+) -> GraphQLError:
+    return GraphQLError(
+        message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        extensions=extensions,
+    )
+
+
+def log_errors(
+    errors: list[GraphQLError], execution_context: ExecutionContext | None
+) -> None:
+    """One line per expected error; the trace for a bug."""
+    operation = execution_context.operation_name if execution_context else None
+    for error in errors:
+        original = error.original_error
+        path = ".".join(str(p) for p in error.path or ())
+        if original is None:
+            logger.info(
+                "graphql error in %s: %s", operation or "operation", error.message
+            )
+        elif isinstance(original, WethodGraphQLError):
+            level = (
+                logging.INFO
+                if isinstance(original, _CALLER_CAUSED)
+                else logging.WARNING
+            )
+            logger.log(
+                level,
+                "%s at %s: %s%s",
+                original.code,
+                path or "-",
+                original.message,
+                _upstream_note(original),
+            )
+        else:
+            logger.error("unexpected error at %s", path or "-", exc_info=original)
+
+
+def _upstream_note(error: WethodGraphQLError) -> str:
+    if isinstance(error, UpstreamError) and error.status is not None:
+        key = f" {error.key}" if error.key else ""
+        return f" (upstream {error.status}{key})"
+    return ""

@@ -1,0 +1,57 @@
+"""The root `Query` of the clients resource."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from wethod_graphql.resolvers import clients as resolve
+from wethod_graphql.resolvers.clients import Info
+from wethod_graphql.schema.clients import Client
+from wethod_graphql.schema.types import DeletionFilter
+from wethod_graphql.upstream import ClientRecord
+
+_DELETED = strawberry.argument(
+    description="Which clients to consider by deletion status."
+)
+
+
+@strawberry.type(description="Read clients of the Wethod CRM.")
+class Query:
+    @strawberry.field(
+        description="A client by id. Null, with a NOT_FOUND error at its path, "
+        "when there is no such client under the deletion filter."
+    )
+    async def client(
+        self,
+        info: Info,
+        id: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The client's id (an integer >= 1)."),
+        ],
+        deleted: Annotated[DeletionFilter, _DELETED] = DeletionFilter.EXCLUDE,
+    ) -> Client | None:
+        return Client.from_record(await resolve.client(info, id, deleted.upstream))
+
+    @strawberry.field(
+        description="Clients by id, in the order given. A missing client is null, "
+        "with its own NOT_FOUND error at its index.",
+        graphql_type=list[Client | None],
+    )
+    async def clients(
+        self,
+        info: Info,
+        ids: Annotated[
+            list[strawberry.ID],
+            strawberry.argument(
+                description="The clients' ids (integers >= 1); at most "
+                "WETHOD_MAX_IDS (100 by default)."
+            ),
+        ],
+        deleted: Annotated[DeletionFilter, _DELETED] = DeletionFilter.EXCLUDE,
+    ) -> list[Client | Exception]:
+        results = await resolve.clients(info, ids, deleted.upstream)
+        return [
+            Client.from_record(r) if isinstance(r, ClientRecord) else r for r in results
+        ]

@@ -1,0 +1,68 @@
+"""The GraphQL endpoint: Strawberry's ASGI view with our context and GraphiQL."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+
+from wethod_graphql.config import Settings
+from wethod_graphql.resolvers.context import Context, build_context
+from wethod_graphql.schema.build import WethodSchema
+from wethod_graphql.server.graphiql import GraphiQLOptions, render_graphiql
+
+#: What GraphiQL opens with in demo mode: the product at a glance.
+DEMO_OPERATION = """\
+# wethod-graphql demo: one client with its external identifiers,
+# then a list with a deleted client (7) and a missing one (9999).
+query Demo {
+  client(id: "1") {
+    id
+    corporateName
+    vat
+    town
+    externalIdentifiers { type externalId }
+  }
+  clients(ids: ["2", "7", "9999"], deleted: INCLUDE) {
+    id
+    corporateName
+    deletedAt
+  }
+}
+"""
+
+
+def graphiql_options(settings: Settings) -> GraphiQLOptions:
+    return GraphiQLOptions(
+        assets_url=settings.graphiql_assets_url,
+        assets_dir=settings.graphiql_assets_dir,
+        default_query=DEMO_OPERATION if settings.demo else None,
+        persist_headers=settings.graphiql_persist_headers,
+    )
+
+
+class GraphQLView(GraphQL[Context, None]):
+    """Builds a fresh `Context` per request and serves our GraphiQL page."""
+
+    def __init__(self, schema: WethodSchema, settings: Settings) -> None:
+        super().__init__(
+            schema,
+            graphql_ide="graphiql" if settings.graphiql else None,
+            allow_queries_via_get=True,
+        )
+        self._settings = settings
+        self._ide_page = render_graphiql(graphiql_options(settings))
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> Context:
+        return build_context(
+            request.app.state.upstream,
+            self._settings,
+            request.headers,
+            request.state.request_id,
+        )
+
+    async def render_graphql_ide(self, request: Request) -> HTMLResponse:
+        return HTMLResponse(self._ide_page)
