@@ -8,11 +8,11 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import AddValidationRules, ParserCache, ValidationCache
 from strawberry.federation.schema import FederationAny
-from strawberry.types import ExecutionContext
+from strawberry.types import ExecutionContext, ExecutionResult
 
 from wethod_graphql.errors import InputError
 from wethod_graphql.schema.clients import Client
-from wethod_graphql.schema.errors import ErrorCodes, log_errors
+from wethod_graphql.schema.errors import ErrorCodes, log_errors, present_unhandled
 from wethod_graphql.schema.limits import limit_rules
 from wethod_graphql.schema.query import Query
 
@@ -28,6 +28,14 @@ CACHE_SIZE = 512
 
 class WethodSchema(strawberry.federation.Schema):
     """A federation v2 schema that logs by severity and checks representations."""
+
+    async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:
+        result = await super().execute(*args, **kwargs)
+        # A syntax error raised by ParserCache's hook skips the extensions'
+        # post-operation step; give those errors their code here.
+        if result.errors:
+            result.errors = [present_unhandled(error) for error in result.errors]
+        return result
 
     def process_errors(
         self,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLSyntaxError
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
 
@@ -59,7 +59,7 @@ def present(error: GraphQLError, *, parsed: bool, executed: bool) -> GraphQLErro
     original = error.original_error
     if isinstance(original, WethodGraphQLError):
         return _with(error, original.message, _extensions(original))
-    if original is not None:
+    if original is not None and not isinstance(original, GraphQLError):
         return _with(error, INTERNAL_MESSAGE, {"code": "INTERNAL_SERVER_ERROR"})
     if not parsed:
         code = "GRAPHQL_PARSE_FAILED"
@@ -72,6 +72,14 @@ def present(error: GraphQLError, *, parsed: bool, executed: bool) -> GraphQLErro
         # non-null field): a bug of ours, with nothing worth showing.
         return _with(error, INTERNAL_MESSAGE, {"code": "INTERNAL_SERVER_ERROR"})
     return _with(error, error.message, {"code": code})
+
+
+def present_unhandled(error: GraphQLError) -> GraphQLError:
+    """`present` for an error `ErrorCodes` did not see (it has no code yet)."""
+    if error.extensions and "code" in error.extensions:
+        return error
+    parsed = not isinstance(error, GraphQLSyntaxError)
+    return present(error, parsed=parsed, executed=False)
 
 
 def _extensions(error: WethodGraphQLError) -> dict[str, object]:
@@ -108,7 +116,7 @@ def log_errors(
     for error in errors:
         original = error.original_error
         path = ".".join(str(p) for p in error.path or ())
-        if original is None:
+        if original is None or isinstance(original, GraphQLError):
             logger.info(
                 "graphql error in %s: %s", operation or "operation", error.message
             )

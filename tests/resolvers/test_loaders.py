@@ -1,0 +1,89 @@
+"""`ClientLoader` against the demo API: batching, merging, isolation."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+from tests.conftest import DEMO_HEADERS, fast_settings
+from wethod_graphql.demo import DemoApi
+from wethod_graphql.errors import NotFound
+from wethod_graphql.resolvers.loaders import ClientKey, ClientLoader
+from wethod_graphql.upstream import (
+    Caller,
+    DeletionFilter,
+    UpstreamClient,
+    create_http_client,
+)
+
+EXT = frozenset({"externalIdentifiers"})
+
+
+@pytest.fixture
+async def loader(demo: DemoApi) -> AsyncIterator[ClientLoader]:
+    settings = fast_settings()
+    transport = httpx.ASGITransport(app=demo.app)
+    async with create_http_client(settings, transport) as http:
+        upstream = UpstreamClient(http, settings)
+        yield ClientLoader(
+            upstream, Caller.from_headers(DEMO_HEADERS), max_batch_size=64
+        )
+
+
+async def test_keys_of_one_client_merge_into_one_call_with_the_union(
+    loader: ClientLoader, demo: DemoApi
+) -> None:
+    plain, rich = await asyncio.gather(
+        loader.load(ClientKey(1)), loader.load(ClientKey(1, include=EXT))
+    )
+    assert plain.id == rich.id == 1
+    assert rich.external_identifiers is not None
+    assert [r.query for r in demo.client_requests()] == [
+        {"deleted": "exclude", "include": "externalIdentifiers"}
+    ]
+    assert loader.batches == [2]
+
+
+async def test_one_failure_fails_only_its_key(
+    loader: ClientLoader, demo: DemoApi
+) -> None:
+    found, missing = await asyncio.gather(
+        loader.load(ClientKey(2)),
+        loader.load(ClientKey(9999)),
+        return_exceptions=True,
+    )
+    assert not isinstance(found, BaseException)
+    assert found.id == 2
+    assert isinstance(missing, NotFound)
+
+
+async def test_filters_are_separate_calls(loader: ClientLoader, demo: DemoApi) -> None:
+    excluded, included = await asyncio.gather(
+        loader.load(ClientKey(7)),
+        loader.load(ClientKey(7, DeletionFilter.INCLUDE)),
+        return_exceptions=True,
+    )
+    assert isinstance(excluded, NotFound)
+    assert not isinstance(included, BaseException)
+    assert included.deleted_at is not None
+
+
+async def test_cancelling_one_awaiter_leaves_the_shared_load_alone(
+    loader: ClientLoader, demo: DemoApi
+) -> None:
+    """graphql-core cancels fields whose parent was nulled (PITFALLS 1).
+
+    Another field awaiting the same key must still get its client: without
+    the shield it would get `CancelledError` and the server would answer 500.
+    """
+    demo.faults.delay(None, 0.05)
+    cancelled = asyncio.create_task(loader.load(ClientKey(1)))
+    survivor = asyncio.create_task(loader.load(ClientKey(1)))
+    await asyncio.sleep(0.01)
+    cancelled.cancel()
+    record = await survivor
+    assert record.id == 1
+    assert cancelled.cancelled()
