@@ -1,0 +1,56 @@
+"""Depth and alias limits, and the caches that make validation cheap."""
+
+from __future__ import annotations
+
+import pytest
+from graphql import get_introspection_query
+
+from tests.conftest import Service, codes, fast_settings
+
+
+def nested_introspection(depth: int) -> str:
+    inner = "name"
+    for _ in range(depth - 2):
+        inner = f"ofType {{ {inner} }}"
+    return f'{{ __type(name: "Client") {{ {inner} }} }}'
+
+
+async def test_graphiql_introspection_fits_the_default_depth(service: Service) -> None:
+    body = await service.query(get_introspection_query(descriptions=True))
+    assert "errors" not in body
+    assert body["data"]["__schema"]["queryType"]["name"] == "Query"
+
+
+@pytest.mark.parametrize("settings", [fast_settings(max_depth=5)])
+async def test_depth_counts_introspection_too(service: Service) -> None:
+    assert "errors" not in await service.query(nested_introspection(5))
+    body = await service.query(nested_introspection(6))
+    assert codes(body) == ["GRAPHQL_VALIDATION_FAILED"]
+    assert "maximum depth of 5" in body["errors"][0]["message"]
+
+
+@pytest.mark.parametrize("settings", [fast_settings(max_depth=3)])
+async def test_depth_follows_fragments(service: Service) -> None:
+    query = (
+        '{ client(id: "1") { ...F } } '
+        "fragment F on Client { externalIdentifiers { id } }"
+    )
+    assert "errors" not in await service.query(query)
+    deeper = '{ client(id: "1") { ...F } } fragment F on Client { ... on Client { externalIdentifiers { id } } }'
+    assert "errors" not in await service.query(deeper)
+
+
+@pytest.mark.parametrize("settings", [fast_settings(max_depth=2)])
+async def test_depth_limit_refuses_before_any_call(service: Service) -> None:
+    body = await service.query('{ client(id: "1") { externalIdentifiers { id } } }')
+    assert codes(body) == ["GRAPHQL_VALIDATION_FAILED"]
+    assert service.demo.requests == []
+
+
+@pytest.mark.parametrize("settings", [fast_settings(max_aliases=3)])
+async def test_alias_limit(service: Service) -> None:
+    three = '{ a: client(id: "1") { id } b: client(id: "2") { id } c: client(id: "3") { id } }'
+    assert "errors" not in await service.query(three)
+    four = three[:-1] + 'd: client(id: "4") { id } }'
+    body = await service.query(four)
+    assert codes(body) == ["GRAPHQL_VALIDATION_FAILED"]
