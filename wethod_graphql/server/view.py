@@ -10,7 +10,11 @@ from strawberry.asgi import GraphQL
 from wethod_graphql.config import Settings
 from wethod_graphql.resolvers.context import Context, build_context
 from wethod_graphql.schema.build import WethodSchema
-from wethod_graphql.server.graphiql import GraphiQLOptions, render_graphiql
+from wethod_graphql.server.graphiql import (
+    BUNDLED_ASSETS_DIR,
+    GraphiQLOptions,
+    render_graphiql,
+)
 
 #: What GraphiQL opens with in demo mode: the product at a glance.
 DEMO_OPERATION = """\
@@ -34,9 +38,15 @@ query Demo {
 
 
 def graphiql_options(settings: Settings) -> GraphiQLOptions:
+    assets_dir = settings.graphiql_assets_dir
+    if assets_dir is None and settings.graphiql_assets_url is None:
+        # `graphiql/install-assets` puts the files here; with them the page
+        # works offline, without them it falls back to the CDN.
+        bundled = BUNDLED_ASSETS_DIR
+        assets_dir = bundled if (bundled / "graphiql.min.js").is_file() else None
     return GraphiQLOptions(
         assets_url=settings.graphiql_assets_url,
-        assets_dir=settings.graphiql_assets_dir,
+        assets_dir=assets_dir,
         default_query=DEMO_OPERATION if settings.demo else None,
         persist_headers=settings.graphiql_persist_headers,
     )

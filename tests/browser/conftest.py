@@ -1,0 +1,89 @@
+"""Fixtures for tests that drive GraphiQL in a real Chromium through Playwright.
+
+Needs Debian's `chromium` (or `CHROMIUM=/path`) and the `playwright` Python
+package; never `playwright install`. Without them the tests skip, unless
+CI=true, where they fail. The GraphiQL assets must be installed
+(`graphiql/install-assets`): the page must work with no internet.
+Set GRAPHIQL_SERVER_URL to test a server that is already running instead.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+import pytest
+
+from tests.servers import run_command
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
+ROOT = Path(__file__).resolve().parents[2]
+ASSETS_DIR = ROOT / "wethod_graphql" / "server" / "graphiql_assets"
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _unavailable(reason: str) -> NoReturn:
+    """Skip for a missing tool, but fail in CI where it must be present."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason} (required when CI=true)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def graphiql_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The base URL of a running `wethod-graphql serve --demo`, local assets on."""
+    if url := os.environ.get("GRAPHIQL_SERVER_URL"):
+        yield url.rstrip("/")
+        return
+    if not (ASSETS_DIR / "graphiql.min.js").is_file():
+        _unavailable("GraphiQL assets not installed: run graphiql/install-assets")
+    with run_command(
+        [sys.executable, "-m", "wethod_graphql", "serve", "--demo", "--port", "0"],
+        tmp_path_factory.mktemp("serve") / "stderr.log",
+    ) as url:
+        yield url
+
+
+# Module scope: Playwright's sync API keeps an event loop running in this
+# thread while it is open, which would break the asyncio tests that follow.
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Browser]:
+    """Debian's Chromium, headless, driven by Playwright."""
+    if not CHROMIUM.is_file():
+        _unavailable(f"no Chromium at {CHROMIUM}")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the playwright package is not installed")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def output_dir(tmp_path: Path) -> Path:
+    """Where screenshots go: $TEST_OUTPUT_DIR (CI: test-output/) or tmp_path."""
+    configured = os.environ.get("TEST_OUTPUT_DIR")
+    directory = Path(configured) if configured else tmp_path
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory

@@ -1,0 +1,142 @@
+"""The /_demo/ admin endpoints: served with faults on, route misses otherwise."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from wethod_graphql.demo import DemoApi
+
+from .support import assert_error
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/_demo/requests"),
+        ("DELETE", "/_demo/requests"),
+        ("GET", "/_demo/faults"),
+        ("POST", "/_demo/faults"),
+        ("DELETE", "/_demo/faults"),
+        ("PUT", "/_demo/latency"),
+    ],
+)
+async def test_admin_is_404_without_faults(
+    client: httpx.AsyncClient, method: str, path: str
+) -> None:
+    assert_error(await client.request(method, path, json={}), 404, "not_found")
+
+
+async def test_requests_endpoint_lists_the_log_without_itself(
+    faulty: DemoApi, faulty_client: httpx.AsyncClient
+) -> None:
+    await faulty_client.get("/api/clients/1?include=externalIdentifiers")
+    await faulty_client.get("/api/clients/7")
+    body = (await faulty_client.get("/_demo/requests")).json()
+    assert [(r["path"], r["client_id"], r["status"]) for r in body["requests"]] == [
+        ("/api/clients/1", 1, 200),
+        ("/api/clients/7", 7, 404),
+    ]
+    assert body["requests"][0]["query"] == {"include": "externalIdentifiers"}
+    assert body["requests"][0]["headers"]["wethod-company"] == "acme"
+    assert body["max_in_flight"] == 1
+    assert body["in_flight"] == 0
+    assert (await faulty_client.delete("/_demo/requests")).status_code == 204
+    assert faulty.requests == []
+    assert (await faulty_client.get("/_demo/requests")).json()["requests"] == []
+
+
+async def post_fault(http: httpx.AsyncClient, fault: dict[str, Any]) -> httpx.Response:
+    return await http.post("/_demo/faults", json=fault)
+
+
+async def test_post_faults_sets_each_kind(
+    faulty: DemoApi, faulty_client: httpx.AsyncClient
+) -> None:
+    response = await post_fault(
+        faulty_client,
+        {"kind": "fail", "client_id": 3, "status": 429, "times": 2, "retry_after": 7},
+    )
+    assert response.status_code == 201
+    assert response.json()["actions"] == [
+        {
+            "client_id": 3,
+            "kind": "fail",
+            "status": 429,
+            "headers": {"Retry-After": "7"},
+            "shape": "not_json",
+            "remaining": 2,
+        }
+    ]
+    await post_fault(
+        faulty_client, {"kind": "invalid_body", "client_id": 4, "shape": "wrong_shape"}
+    )
+    await post_fault(faulty_client, {"kind": "drop", "client_id": 5})
+    await post_fault(faulty_client, {"kind": "delay", "seconds": 0.01})
+    state = (await faulty_client.get("/_demo/faults")).json()
+    assert [a["kind"] for a in state["actions"]] == ["fail", "invalid_body", "drop"]
+    assert state["delays"] == {"*": 0.01}
+    assert state["latency"] == 0.0
+    first = await faulty_client.get("/api/clients/3")
+    assert (first.status_code, first.headers["retry-after"]) == (429, "7")
+    assert (await faulty_client.get("/api/clients/4")).json() == {"data": {"id": 4}}
+    assert (await faulty_client.delete("/_demo/faults")).status_code == 204
+    assert (await faulty_client.get("/api/clients/3")).status_code == 200
+    assert (await faulty_client.get("/_demo/faults")).json()["actions"] == []
+
+
+async def test_wildcard_fault_by_omitting_client_id(
+    faulty_client: httpx.AsyncClient,
+) -> None:
+    await post_fault(
+        faulty_client, {"kind": "fail", "status": 503, "headers": {"X-A": "b"}}
+    )
+    response = await faulty_client.get("/api/clients/42")
+    assert (response.status_code, response.headers["x-a"]) == (503, "b")
+
+
+async def test_put_latency(faulty: DemoApi, faulty_client: httpx.AsyncClient) -> None:
+    response = await faulty_client.put("/_demo/latency", json={"seconds": 0.25})
+    assert response.json() == {"latency": 0.25}
+    assert faulty.latency == 0.25
+    body = assert_error(
+        await faulty_client.put("/_demo/latency", json={"seconds": -1}),
+        400,
+        "invalid_data",
+    )
+    assert body["failures"] == [
+        {"field": "seconds", "message": "Must be a non-negative number."}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ([1], "body"),
+        ({"kind": "explode"}, "kind"),
+        ({"kind": "fail"}, "status"),
+        ({"kind": "fail", "status": 200}, "status"),
+        ({"kind": "fail", "status": True}, "status"),
+        ({"kind": "fail", "status": 503, "times": 0}, "times"),
+        ({"kind": "fail", "status": 503, "client_id": "1"}, "client_id"),
+        ({"kind": "fail", "status": 503, "retry_after": -2}, "retry_after"),
+        ({"kind": "fail", "status": 503, "headers": {"a": 1}}, "headers"),
+        ({"kind": "invalid_body", "shape": "html"}, "shape"),
+        ({"kind": "delay"}, "seconds"),
+    ],
+)
+async def test_bad_fault_bodies_are_400(
+    faulty: DemoApi, faulty_client: httpx.AsyncClient, payload: object, field: str
+) -> None:
+    body = assert_error(
+        await faulty_client.post("/_demo/faults", json=payload), 400, "invalid_data"
+    )
+    assert [f["field"] for f in body["failures"]] == [field]
+    assert faulty.faults.describe() == {"actions": [], "delays": {}}
+
+
+async def test_non_json_fault_body_is_400(faulty_client: httpx.AsyncClient) -> None:
+    response = await faulty_client.post("/_demo/faults", content=b"kind=fail")
+    assert_error(response, 400, "invalid_data")

@@ -1,0 +1,147 @@
+"""Admin endpoints under `/_demo/`, for processes that cannot reach Python.
+
+Served only when the demo API is built with faults on; otherwise `/_demo/*`
+is a route miss (404). Contract:
+- `GET /_demo/requests` -> `{requests: [...], in_flight, max_in_flight}`;
+- `DELETE /_demo/requests` -> 204, clears the log and the in-flight maximum;
+- `GET /_demo/faults` -> `{actions: [...], delays: {...}, latency}`;
+- `POST /_demo/faults` with `{kind, client_id?, times?, ...}` -> 201 and the
+  faults now set. `kind` is `fail` (needs `status`; `retry_after`, `headers`
+  optional), `invalid_body` (`shape`: not_json | wrong_shape), `drop`, or
+  `delay` (needs `seconds`). `client_id` null or absent means every id;
+- `DELETE /_demo/faults` -> 204, removes every fault;
+- `PUT /_demo/latency` with `{seconds}` -> 200 `{latency}`: the global latency.
+A bad body is a 400 `invalid_data` listing the bad fields.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Protocol
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from .faults import BODY_SHAPES, Faults
+from .log import RequestLog
+from .responses import Failure, error_response, validation_error
+
+KINDS = ("fail", "invalid_body", "drop", "delay")
+
+
+class AdminTarget(Protocol):
+    """What the admin endpoints inspect and change."""
+
+    latency: float
+    faults: Faults
+    log: RequestLog
+
+
+class _Invalid(Exception):
+    def __init__(self, failures: list[Failure]) -> None:
+        super().__init__("invalid admin request")
+        self.failures = failures
+
+
+async def _json_object(request: Request) -> dict[str, Any]:
+    try:
+        body = json.loads(await request.body())
+    except ValueError:
+        raise _Invalid([Failure("body", "Must be a JSON object.")]) from None
+    if not isinstance(body, dict):
+        raise _Invalid([Failure("body", "Must be a JSON object.")])
+    return body
+
+
+def _number(body: dict[str, Any], name: str, *, integer: bool) -> Any:
+    value = body.get(name)
+    allowed = (int,) if integer else (int, float)
+    # bool is an int to Python, never to a JSON caller.
+    if isinstance(value, bool) or not isinstance(value, allowed) or value < 0:
+        kind = "integer" if integer else "number"
+        raise _Invalid([Failure(name, f"Must be a non-negative {kind}.")])
+    return value
+
+
+def _set_fault(faults: Faults, body: dict[str, Any]) -> None:
+    kind = body.get("kind")
+    if kind not in KINDS:
+        raise _Invalid([Failure("kind", f"Must be one of: {', '.join(KINDS)}.")])
+    client_id = body.get("client_id")
+    if client_id is not None:
+        client_id = _number(body, "client_id", integer=True)
+    times = _number(body, "times", integer=True) if "times" in body else 1
+    if times < 1:
+        raise _Invalid([Failure("times", "Must be an integer >= 1.")])
+    try:
+        if kind == "fail":
+            retry_after = body.get("retry_after")
+            if retry_after is not None and not isinstance(retry_after, str):
+                retry_after = _number(body, "retry_after", integer=False)
+            headers = body.get("headers") or {}
+            if not isinstance(headers, dict) or not all(
+                isinstance(value, str) for value in headers.values()
+            ):
+                raise _Invalid([Failure("headers", "Must map names to strings.")])
+            status = _number(body, "status", integer=True)
+            faults.fail(client_id, status, times, retry_after, headers)
+        elif kind == "invalid_body":
+            shape = body.get("shape", "not_json")
+            if shape not in BODY_SHAPES:
+                message = f"Must be one of: {', '.join(BODY_SHAPES)}."
+                raise _Invalid([Failure("shape", message)])
+            faults.invalid_body(client_id, times, shape)
+        elif kind == "drop":
+            faults.drop(client_id, times)
+        else:
+            faults.delay(client_id, _number(body, "seconds", integer=False))
+    except ValueError as exc:
+        # The setters' own checks left: the status range, for `fail`.
+        raise _Invalid([Failure("status", str(exc))]) from None
+
+
+def admin_routes(target: AdminTarget) -> list[Route]:
+    """The `/_demo/` routes acting on `target`."""
+
+    async def requests(request: Request) -> Response:
+        if request.method == "DELETE":
+            target.log.clear()
+            return Response(status_code=204)
+        return JSONResponse(
+            {
+                "requests": [record.to_json() for record in target.log.records],
+                "in_flight": target.log.in_flight,
+                "max_in_flight": target.log.max_in_flight,
+            }
+        )
+
+    def faults_state(status: int = 200) -> Response:
+        state = {**target.faults.describe(), "latency": target.latency}
+        return JSONResponse(state, status_code=status)
+
+    async def faults(request: Request) -> Response:
+        if request.method == "DELETE":
+            target.faults.clear()
+            return Response(status_code=204)
+        if request.method == "GET":
+            return faults_state()
+        try:
+            _set_fault(target.faults, await _json_object(request))
+        except _Invalid as invalid:
+            return error_response(validation_error(invalid.failures))
+        return faults_state(201)
+
+    async def latency(request: Request) -> Response:
+        try:
+            seconds = _number(await _json_object(request), "seconds", integer=False)
+        except _Invalid as invalid:
+            return error_response(validation_error(invalid.failures))
+        target.latency = float(seconds)
+        return JSONResponse({"latency": target.latency})
+
+    return [
+        Route("/_demo/requests", requests, methods=["GET", "DELETE"]),
+        Route("/_demo/faults", faults, methods=["GET", "POST", "DELETE"]),
+        Route("/_demo/latency", latency, methods=["PUT"]),
+    ]

@@ -1,0 +1,88 @@
+"""`DemoApi`: the embedded Wethod-like REST API, its log and its faults.
+
+Contract:
+- `DemoApi(faults=False, latency=0.0)`; `api.app` is the Starlette ASGI app;
+- every answer, route misses included, is JSON; unknown paths and methods
+  get the demo's error body (404 `not_found`, 405 `method_not_allowed`);
+- `api.requests`, `api.client_requests()`, `api.max_in_flight` read the log;
+  `api.reset()` clears the log, the in-flight maximum and every fault;
+- `api.faults` sets faults (raises `FaultsDisabled` unless `faults=True`);
+- `api.latency` (seconds, settable at any time) delays every `/api` request;
+- with `faults=True` the `/_demo/` admin endpoints are served too.
+"""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute
+from starlette.types import Receive, Scope, Send
+
+from .admin import admin_routes
+from .drop import remember_transport
+from .faults import Faults
+from .log import RecordedRequest, RecorderMiddleware, RequestLog
+from .responses import ApiError, error_response, key_for
+from .routes import api_routes
+
+
+class DemoStarlette(Starlette):
+    """Starlette that keeps hold of the server's connection, to drop it."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # Only here is `send` still the server's own: middleware wraps it.
+        if scope["type"] == "http":
+            remember_transport(scope, send)
+        await super().__call__(scope, receive, send)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)  # noqa: S101 - registered for it only
+    message = exc.detail if exc.status_code != 404 else "Route not found."
+    headers = dict(exc.headers or {})
+    return error_response(
+        ApiError(exc.status_code, key_for(exc.status_code), message, headers=headers)
+    )
+
+
+class DemoApi:
+    """A Wethod-like clients API with sample data, a request log and faults."""
+
+    def __init__(self, faults: bool = False, latency: float = 0.0) -> None:
+        self.latency = latency
+        self.faults = Faults(enabled=faults)
+        self.log = RequestLog()
+        routes: list[BaseRoute] = list(api_routes(self))
+        if faults:
+            routes += admin_routes(self)
+        self.app: Starlette = DemoStarlette(
+            routes=routes,
+            middleware=[Middleware(RecorderMiddleware, log=self.log)],
+            exception_handlers={HTTPException: _http_error},
+        )
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        """Every recorded request, oldest first."""
+        return self.log.records
+
+    def client_requests(self) -> list[RecordedRequest]:
+        """Only the `GET /api/clients/{id}` requests, oldest first."""
+        return [
+            record
+            for record in self.log.records
+            if record.method == "GET" and record.client_id is not None
+        ]
+
+    @property
+    def max_in_flight(self) -> int:
+        """The most requests handled at once since the last reset."""
+        return self.log.max_in_flight
+
+    def reset(self) -> None:
+        """Clear the log, the in-flight maximum and every fault."""
+        self.log.clear()
+        self.faults.clear()
