@@ -19,6 +19,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -94,20 +95,32 @@ def _stop(server: uvicorn.Server, thread: threading.Thread, timeout: float) -> N
         raise RuntimeError(f"uvicorn did not stop within {2 * timeout} s")
 
 
+@dataclass(frozen=True)
+class Running:
+    url: str  # http://HOST:PORT
+    process: subprocess.Popen[bytes]
+
+
 @contextmanager
 def run_command(
-    command: list[str], stderr_path: Path, *, startup_timeout: float = 20.0
-) -> Iterator[str]:
-    """Run `wethod-graphql serve` (or alike) and yield the URL it prints.
+    command: list[str],
+    stderr_path: Path,
+    *,
+    env: dict[str, str] | None = None,
+    startup_timeout: float = 20.0,
+) -> Iterator[Running]:
+    """Run `wethod-graphql serve` (or alike) until it prints its URL.
 
     The command must print a line ending in `http://HOST:PORT/graphql` once it
-    listens; the yielded URL is `http://HOST:PORT`. The process gets SIGTERM
-    on leaving the block, and SIGKILL if it has not exited 10 s later.
+    listens. The process gets SIGTERM on leaving the block, and SIGKILL if it
+    has not exited 10 s later.
     """
     with stderr_path.open("wb") as stderr:
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr)  # noqa: S603 - the test's own command
+        process = subprocess.Popen(  # noqa: S603 - the test's own command
+            command, stdout=subprocess.PIPE, stderr=stderr, env=env
+        )
         try:
-            yield _wait_for_url(process, startup_timeout, stderr_path)
+            yield Running(_wait_for_url(process, startup_timeout, stderr_path), process)
         finally:
             process.terminate()
             try:

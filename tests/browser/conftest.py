@@ -55,8 +55,8 @@ def graphiql_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[st
     with run_command(
         [sys.executable, "-m", "wethod_graphql", "serve", "--demo", "--port", "0"],
         tmp_path_factory.mktemp("serve") / "stderr.log",
-    ) as url:
-        yield url
+    ) as running:
+        yield running.url
 
 
 # Module scope: Playwright's sync API keeps an event loop running in this

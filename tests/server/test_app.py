@@ -1,0 +1,205 @@
+"""The Starlette app under its real lifespan: health, limits, CORS, ids, logs."""
+
+from __future__ import annotations
+
+import io
+import logging
+
+import httpx
+import pytest
+
+from tests.conftest import DEMO_HEADERS, Service, fast_settings
+from tests.servers import run_in_thread
+from wethod_graphql.config import Settings
+from wethod_graphql.demo import DEMO_TOKEN, DemoApi
+from wethod_graphql.server.app import create_app
+from wethod_graphql.server.logs import RequestIdFilter
+from wethod_graphql.upstream import UpstreamClient
+
+
+async def test_lifespan_opens_one_client_and_closes_it(
+    settings: Settings, demo: DemoApi
+) -> None:
+    app = create_app(settings, transport=httpx.ASGITransport(app=demo.app))
+    async with app.router.lifespan_context(app):
+        upstream = app.state.upstream
+        assert isinstance(upstream, UpstreamClient)
+        http = upstream._http
+        assert not http.is_closed
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://service"
+        ) as client:
+            for _ in range(3):
+                await client.post(
+                    "/graphql",
+                    json={"query": '{ client(id: "1") { id } }'},
+                    headers=DEMO_HEADERS,
+                )
+        assert app.state.upstream is upstream  # one client for every request
+    assert http.is_closed
+
+
+async def test_healthz(service: Service) -> None:
+    response = await service.http.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+async def test_readyz_when_the_upstream_answers(service: Service) -> None:
+    response = await service.http.get("/readyz")
+    assert response.status_code == 200
+
+
+async def test_readyz_when_the_upstream_is_down() -> None:
+    # Nothing listens on port 9 of loopback (discard): connection refused.
+    settings = fast_settings(base_url="http://127.0.0.1:9", ready_timeout=0.5)
+    app = create_app(settings)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://s"
+        ) as client,
+    ):
+        response = await client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["status"] == "upstream unreachable"
+
+
+@pytest.mark.parametrize("settings", [fast_settings(max_body=200)])
+async def test_body_over_the_cap_is_413(service: Service) -> None:
+    small = await service.http.post(
+        "/graphql", json={"query": "{ __typename }"}, headers=DEMO_HEADERS
+    )
+    assert small.status_code == 200
+    big = await service.http.post(
+        "/graphql", json={"query": "{ __typename }" + " " * 300}, headers=DEMO_HEADERS
+    )
+    assert big.status_code == 413
+
+
+@pytest.mark.parametrize("settings", [fast_settings(max_body=200)])
+async def test_chunked_body_over_the_cap_is_413(service: Service) -> None:
+    async def chunks():  # type: ignore[no-untyped-def]
+        yield b'{"query": "{ __typename }'
+        yield b" " * 300
+        yield b'"}'
+
+    response = await service.http.post(
+        "/graphql",
+        content=chunks(),
+        headers={**DEMO_HEADERS, "content-type": "application/json"},
+    )
+    assert response.status_code == 413
+
+
+@pytest.mark.parametrize(
+    "settings", [fast_settings(cors_origins=("https://app.example.com",))]
+)
+async def test_cors_only_for_configured_origins(service: Service) -> None:
+    preflight = {
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "authorization, content-type",
+    }
+    allowed = await service.http.options(
+        "/graphql", headers={"origin": "https://app.example.com", **preflight}
+    )
+    assert allowed.status_code == 200
+    assert allowed.headers["access-control-allow-origin"] == "https://app.example.com"
+    refused = await service.http.options(
+        "/graphql", headers={"origin": "https://evil.example.com", **preflight}
+    )
+    assert "access-control-allow-origin" not in refused.headers
+
+
+async def test_no_cors_headers_by_default(service: Service) -> None:
+    response = await service.http.post(
+        "/graphql",
+        json={"query": "{ __typename }"},
+        headers={**DEMO_HEADERS, "origin": "https://app.example.com"},
+    )
+    assert "access-control-allow-origin" not in response.headers
+
+
+async def test_request_id_is_echoed_and_forwarded(service: Service) -> None:
+    response = await service.http.post(
+        "/graphql",
+        json={"query": '{ client(id: "1") { id } }'},
+        headers={**DEMO_HEADERS, "x-request-id": "req-123"},
+    )
+    assert response.headers["x-request-id"] == "req-123"
+    [call] = service.demo.client_requests()
+    assert call.headers["x-request-id"] == "req-123"
+
+
+async def test_request_id_is_made_when_missing_or_malformed(service: Service) -> None:
+    first = await service.http.get("/healthz")
+    second = await service.http.get(
+        "/healthz", headers={"x-request-id": "bad id\twith tabs"}
+    )
+    ids = {first.headers["x-request-id"], second.headers["x-request-id"]}
+    assert len(ids) == 2
+    assert all(len(i) == 32 for i in ids)
+
+
+async def test_logs_carry_request_ids_and_never_tokens(service: Service) -> None:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(RequestIdFilter())
+    handler.setFormatter(
+        logging.Formatter("%(levelname)s %(name)s [%(request_id)s] %(message)s")
+    )
+    root = logging.getLogger()
+    root.addHandler(handler)
+    level = root.level
+    root.setLevel(logging.DEBUG)
+    service.demo.faults.fail(1, 503, times=10)
+    try:
+        await service.http.post(
+            "/graphql",
+            json={"query": '{ client(id: "1") { id } b: client(id: "9999") { id } }'},
+            headers={**DEMO_HEADERS, "x-request-id": "trace-me"},
+        )
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+    lines = stream.getvalue().splitlines()
+    ours = [line for line in lines if " wethod_graphql." in line]
+    assert any("UPSTREAM_UNAVAILABLE" in line for line in ours)
+    assert any('"POST /graphql" 200' in line for line in ours)
+    assert all("[trace-me]" in line for line in ours), ours
+    assert DEMO_TOKEN not in stream.getvalue()
+
+
+async def test_get_queries_work_and_graphiql_is_served(service: Service) -> None:
+    response = await service.http.get(
+        "/graphql", params={"query": '{ client(id: "2") { id } }'}, headers=DEMO_HEADERS
+    )
+    assert response.json() == {"data": {"client": {"id": "2"}}}
+    page = await service.http.get("/graphql", headers={"accept": "text/html"})
+    assert page.status_code == 200
+    assert "graphiql" in page.text.lower()
+
+
+@pytest.mark.parametrize("settings", [fast_settings(graphiql=False)])
+async def test_graphiql_can_be_switched_off(service: Service) -> None:
+    page = await service.http.get("/graphql", headers={"accept": "text/html"})
+    assert "graphiql" not in page.text.lower()
+    assert page.status_code != 200 or page.headers["content-type"].startswith(
+        "application/json"
+    )
+
+
+def test_service_over_loopback_with_the_demo_over_loopback() -> None:
+    demo = DemoApi()
+    with run_in_thread(demo.app) as demo_url:
+        app = create_app(fast_settings(base_url=demo_url))
+        with run_in_thread(app) as url:
+            response = httpx.post(
+                f"{url}/graphql",
+                json={"query": '{ client(id: "1") { corporateName } }'},
+                headers=DEMO_HEADERS,
+            )
+    assert response.json() == {
+        "data": {"client": {"corporateName": "Rossi Arredamenti S.r.l."}}
+    }
+    assert len(demo.client_requests()) == 1

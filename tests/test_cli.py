@@ -1,0 +1,107 @@
+"""The `wethod-graphql` command, run as people run it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import DEMO_HEADERS
+from tests.servers import run_command, run_in_thread
+from wethod_graphql.cli import main
+from wethod_graphql.demo import DemoApi
+
+ROOT = Path(__file__).parents[1]
+COMMAND = [sys.executable, "-m", "wethod_graphql"]
+
+
+def test_schema_prints_the_committed_sdl(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema"]) == 0
+    assert capsys.readouterr().out == (ROOT / "schema.graphql").read_text()
+
+
+def test_console_script_is_installed() -> None:
+    result = subprocess.run(  # noqa: S603
+        [str(Path(sys.executable).parent / "wethod-graphql"), "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip()[0].isdigit()
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("WETHOD_TIMEOUT", "soon"),
+        ("WETHOD_RETRIES", "0"),
+        ("WETHOD_BASE_URL", "ftp://x"),
+    ],
+)
+def test_bad_settings_stop_serve_with_the_variable_named(
+    variable: str, value: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["serve"], environ={variable: value}) == 2
+    assert variable in capsys.readouterr().err
+
+
+def test_serve_demo_answers_over_loopback(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WETHOD_")}
+    command = [*COMMAND, "serve", "--demo", "--port", "0"]
+    with run_command(command, tmp_path / "err.log", env=env) as running:
+        url = running.url
+        response = httpx.post(
+            f"{url}/graphql",
+            json={
+                "query": '{ client(id: "1") { corporateName externalIdentifiers { externalId } } }'
+            },
+        )
+        page = httpx.get(f"{url}/graphql", headers={"accept": "text/html"})
+    assert response.json() == {
+        "data": {
+            "client": {
+                "corporateName": "Rossi Arredamenti S.r.l.",
+                "externalIdentifiers": [
+                    {"externalId": "SF-0001"},
+                    {"externalId": "HS-100037"},
+                ],
+            }
+        }
+    }
+    assert "query Demo" in page.text  # the demo operation is GraphiQL's default
+
+
+def test_sigterm_lets_in_flight_requests_finish(tmp_path: Path) -> None:
+    demo = DemoApi(faults=True)
+    demo.faults.delay(1, 1.0)
+    results: list[httpx.Response] = []
+    with run_in_thread(demo.app) as demo_url:
+        command = [*COMMAND, "serve", "--port", "0", "--upstream", demo_url]
+        with run_command(command, tmp_path / "err.log") as running:
+            url = running.url
+            request = threading.Thread(
+                target=lambda: results.append(
+                    httpx.post(
+                        f"{url}/graphql",
+                        json={"query": '{ client(id: "1") { id } }'},
+                        headers=DEMO_HEADERS,
+                        timeout=10,
+                    )
+                )
+            )
+            request.start()
+            while demo.max_in_flight == 0 and request.is_alive():
+                threading.Event().wait(0.02)
+            running.process.send_signal(signal.SIGTERM)
+            request.join(10)
+            exit_code = running.process.wait(10)
+    assert results, "the in-flight request got no answer"
+    assert results[0].json() == {"data": {"client": {"id": "1"}}}
+    # uvicorn re-raises the signal once shut down, as a process should.
+    assert exit_code in (0, -signal.SIGTERM)
