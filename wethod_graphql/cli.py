@@ -88,7 +88,9 @@ def _serve(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
         server_header=False,
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
     )
-    return asyncio.run(_run(uvicorn.Server(config), graphiql=settings.graphiql))
+    # uvicorn's loop factory: uvloop when installed, as `uvicorn.run` would.
+    with asyncio.Runner(loop_factory=config.get_loop_factory()) as runner:
+        return runner.run(_run(uvicorn.Server(config), graphiql=settings.graphiql))
 
 
 def _demo_wiring(settings: Settings) -> tuple[Settings, httpx.AsyncBaseTransport]:

@@ -56,7 +56,8 @@ async def client_reference(info: Info, id: str) -> ClientRecord:
 
 
 def _includes(info: Info) -> frozenset[str]:
-    return include_paths(info.selected_fields, CLIENT_TYPE)
+    # graphql-core's info: the look-ahead reads the AST it holds.
+    return include_paths(info._raw_info, CLIENT_TYPE)
 
 
 def _item(result: ClientRecord | BaseException) -> ClientRecord | Exception:
