@@ -24,7 +24,9 @@ T = TypeVar("T")
 
 #: What a `Wethod-Company` value may look like (the subdomain of the company).
 COMPANY_SLUG = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
-_API_VERSION = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_API_VERSION = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+#: A token goes out in a header: printable ASCII only, as a caller's must be.
+_TOKEN = re.compile(r"^[!-~]{1,4096}$")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 _LOG_FORMATS = ("text", "json")
 _TRUE = ("1", "true", "yes", "on")
@@ -65,7 +67,7 @@ class Settings:
         _check(
             self.api_version,
             "WETHOD_API_VERSION",
-            lambda v: bool(_API_VERSION.match(v)),
+            lambda v: bool(_API_VERSION.fullmatch(v)),
             "a date like 2024-06-15",
         )
         for name in ("timeout", "connect_timeout", "read_timeout", "ready_timeout"):
@@ -83,6 +85,8 @@ class Settings:
             _check(getattr(self, name), _env_name(name), lambda v: v >= 1, ">= 1")
         if self.company is not None:
             _check(self.company, "WETHOD_COMPANY", _is_slug, "a company slug")
+        if self.token is not None:
+            _check(self.token, "WETHOD_TOKEN", _is_token, "printable ASCII")
         _check(self.log_level, "WETHOD_LOG_LEVEL", _LOG_LEVELS.__contains__, "a level")
         _check(
             self.log_format, "WETHOD_LOG_FORMAT", _LOG_FORMATS.__contains__, "text|json"
@@ -117,7 +121,11 @@ def _check(value: T, env: str, ok: Callable[[T], bool], expected: str) -> None:
 
 
 def _is_slug(value: str) -> bool:
-    return bool(COMPANY_SLUG.match(value))
+    return bool(COMPANY_SLUG.fullmatch(value))
+
+
+def _is_token(value: Secret) -> bool:
+    return bool(_TOKEN.fullmatch(str(value)))
 
 
 def _is_http_url(value: str) -> bool:

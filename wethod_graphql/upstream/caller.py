@@ -76,7 +76,11 @@ class Caller:
             authorization = Secret(f"Bearer {default_token}")
 
         company = lowered.get("wethod-company", "").strip() or default_company
-        if problem is None and company is not None and not COMPANY_SLUG.match(company):
+        if (
+            problem is None
+            and company is not None
+            and not COMPANY_SLUG.fullmatch(company)
+        ):
             problem = InputError("The Wethod-Company header is not a company slug.")
 
         if request_id is not None:
@@ -84,7 +88,7 @@ class Caller:
         trace = tuple(
             (name, lowered[name])
             for name, pattern in _TRACE_HEADERS.items()
-            if name in lowered and pattern.match(lowered[name])
+            if name in lowered and pattern.fullmatch(lowered[name])
         )
         return cls(authorization, company, trace, problem)
 

@@ -12,6 +12,7 @@ import logging
 import re
 from collections.abc import Mapping
 
+import aiohttp
 import httpx
 
 from wethod_graphql.config import Settings
@@ -49,6 +50,10 @@ CLIENT_INCLUDES = frozenset({"externalIdentifiers"})
 #: A client body is a few kilobytes; anything near this is not a client.
 MAX_BODY_BYTES = 4 * 1024 * 1024
 
+#: What a failed attempt can raise below us: httpx's errors, aiohttp's that
+#: the transport leaves unmapped, and socket errors from in-process transports.
+TRANSPORT_ERRORS = (httpx.HTTPError, aiohttp.ClientError, OSError)
+
 _ID = re.compile(r"^[1-9][0-9]{0,18}$")
 
 _STATUS_ERRORS: Mapping[int, tuple[type[UpstreamError], str]] = {
@@ -62,7 +67,7 @@ _STATUS_ERRORS: Mapping[int, tuple[type[UpstreamError], str]] = {
 def parse_client_id(value: str | int) -> int:
     """An id as the API accepts it (`[0-9]+`, >= 1), or `InputError`."""
     text = str(value)
-    if not _ID.match(text):
+    if not _ID.fullmatch(text):
         raise InputError(f"Invalid client id {text[:40]!r}: expected an integer >= 1.")
     return int(text)
 
@@ -130,21 +135,28 @@ class UpstreamClient:
     async def _get_json(
         self, path: str, params: dict[str, str], headers: dict[str, str]
     ) -> object:
+        deadline = asyncio.get_running_loop().time() + self._budget
         try:
-            async with asyncio.timeout(self._budget):
-                return await self._get_with_retries(path, params, headers)
+            async with asyncio.timeout_at(deadline):
+                return await self._get_with_retries(path, params, headers, deadline)
         except TimeoutError as error:
             raise UpstreamTimeout("The Wethod API did not answer in time.") from error
 
     async def _get_with_retries(
-        self, path: str, params: dict[str, str], headers: dict[str, str]
+        self,
+        path: str,
+        params: dict[str, str],
+        headers: dict[str, str],
+        deadline: float,
     ) -> object:
         attempt = 0
         while True:
             attempt += 1
+            cause: Exception | None = None
             try:
                 response, body = await self._send(path, params, headers)
-            except httpx.HTTPError as error:
+            except TRANSPORT_ERRORS as error:
+                cause = error
                 failure = _transport_failure(error)
                 delay = self._retry.delay(attempt, None)
                 if delay is None:
@@ -157,6 +169,10 @@ class UpstreamClient:
                 delay = self._retry.delay(attempt, retry_after)
                 if response.status_code not in RETRYABLE_STATUSES or delay is None:
                     raise failure
+            if asyncio.get_running_loop().time() + delay >= deadline:
+                # Waiting would spend the whole budget (a long Retry-After):
+                # report what the upstream said now, not a timeout later.
+                raise failure from cause
             logger.info(
                 "upstream %s failed (%s), retry %d in %.2fs",
                 path,
@@ -176,8 +192,13 @@ class UpstreamClient:
             return response, await _read_capped(response)
 
 
-def _transport_failure(error: httpx.HTTPError) -> UpstreamError:
-    if isinstance(error, httpx.TimeoutException):
+def _transport_failure(error: Exception) -> UpstreamError:
+    # The aiohttp transport reports some non-timeouts (a dropped connection)
+    # as httpx timeouts; the cause tells them apart.
+    cause = error.__cause__
+    if isinstance(error, httpx.TimeoutException | TimeoutError) and (
+        cause is None or isinstance(cause, TimeoutError)
+    ):
         return UpstreamTimeout("The Wethod API did not answer in time.")
     return UpstreamUnavailable("The Wethod API could not be reached.")
 
