@@ -147,17 +147,20 @@ class Faults:
         def target(key: int | None) -> str:
             return "*" if key is None else str(key)
 
+        def action(key: int | None, item: _Queued) -> dict[str, Any]:
+            described: dict[str, Any] = {"client_id": key, "kind": item.action.kind}
+            if item.action.kind == "fail":
+                described["status"] = item.action.status
+                described["headers"] = item.action.headers
+            elif item.action.kind == "invalid_body":
+                described["shape"] = item.action.shape
+            described["remaining"] = item.remaining
+            return described
+
         with self._lock:
             return {
                 "actions": [
-                    {
-                        "client_id": key,
-                        "kind": item.action.kind,
-                        "status": item.action.status,
-                        "headers": item.action.headers,
-                        "shape": item.action.shape,
-                        "remaining": item.remaining,
-                    }
+                    action(key, item)
                     for key, queue in self._actions.items()
                     for item in queue
                 ],

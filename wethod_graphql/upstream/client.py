@@ -11,6 +11,7 @@ import json
 import logging
 import re
 from collections.abc import Mapping
+from urllib.parse import urlencode
 
 import aiohttp
 import httpx
@@ -87,6 +88,7 @@ class UpstreamClient:
         retry: RetryPolicy | None = None,
     ) -> None:
         self._http = http
+        self._base_url = str(http.base_url).rstrip("/")
         self._budget = settings.timeout
         self._ping_timeout = settings.ready_timeout
         self._retry = retry or RetryPolicy(
@@ -185,11 +187,16 @@ class UpstreamClient:
     async def _send(
         self, path: str, params: dict[str, str], headers: dict[str, str]
     ) -> tuple[httpx.Response, bytes]:
-        async with (
-            self._slots,
-            self._http.stream("GET", path, params=params, headers=headers) as response,
-        ):
-            return response, await _read_capped(response)
+        # An absolute URL spares httpx merging it with the base URL per call.
+        url = f"{self._base_url}{path}?{urlencode(params)}"
+        async with self._slots:
+            response = await self._http.send(
+                self._http.build_request("GET", url, headers=headers), stream=True
+            )
+            try:
+                return response, await _read_capped(response)
+            finally:
+                await response.aclose()
 
 
 def _transport_failure(error: Exception) -> UpstreamError:

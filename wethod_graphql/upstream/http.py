@@ -8,6 +8,9 @@ time there, keeping few calls in flight; aiohttp's pool does not.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import aiohttp
 import httpx
 from httpx_aiohttp import AiohttpTransport
 
@@ -15,6 +18,7 @@ from wethod_graphql import __version__
 from wethod_graphql.config import Settings
 
 USER_AGENT = f"wethod-graphql/{__version__}"
+KEEPALIVE_SECONDS = 30.0
 
 
 def create_http_client(
@@ -29,11 +33,11 @@ def create_http_client(
     limits = httpx.Limits(
         max_connections=settings.max_concurrency,
         max_keepalive_connections=settings.max_concurrency,
-        keepalive_expiry=30.0,
+        keepalive_expiry=KEEPALIVE_SECONDS,
     )
     return httpx.AsyncClient(
         base_url=settings.base_url,
-        transport=transport or AiohttpTransport(limits=limits, trust_env=False),
+        transport=transport or AiohttpTransport(client=_session_factory(settings)),
         headers={
             "user-agent": USER_AGENT,
             "accept": "application/json",
@@ -50,3 +54,22 @@ def create_http_client(
         # change where requests go and what they carry behind our back.
         trust_env=False,
     )
+
+
+def _session_factory(settings: Settings) -> Callable[[], aiohttp.ClientSession]:
+    """The aiohttp session, made on first use (inside the running loop)."""
+
+    def create() -> aiohttp.ClientSession:
+        connector = aiohttp.TCPConnector(
+            limit=settings.max_concurrency,
+            keepalive_timeout=KEEPALIVE_SECONDS,
+            ssl=httpx.create_ssl_context(trust_env=False),
+        )
+        session = aiohttp.ClientSession(connector=connector, trust_env=False)
+        # aiohttp re-sends an idempotent request once, unasked, when the server
+        # drops the connection; our retry policy alone decides how many
+        # attempts reach the upstream. (No public switch exists for it.)
+        session._retry_connection = False
+        return session
+
+    return create

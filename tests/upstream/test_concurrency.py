@@ -1,0 +1,48 @@
+"""The cap on upstream requests in flight holds under many simultaneous calls."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from tests.conftest import fast_settings
+from wethod_graphql.demo import DemoApi
+from wethod_graphql.upstream import DeletionFilter, UpstreamClient
+
+from .conftest import caller, in_process, upstream_client
+
+CALLS = 200
+CAP = 8
+
+
+async def _many(upstream: UpstreamClient) -> list[int]:
+    ids = [1 + n % 60 for n in range(CALLS)]
+    records = await asyncio.gather(
+        *(
+            upstream.get_client(client_id, caller(), deleted=DeletionFilter.INCLUDE)
+            for client_id in ids
+        )
+    )
+    assert [record.id for record in records] == ids
+    return ids
+
+
+@pytest.mark.parametrize("loop", [False, True], ids=["in-process", "loopback"])
+async def test_the_concurrency_cap_holds_under_200_simultaneous_calls(
+    demo: DemoApi, request: pytest.FixtureRequest, loop: bool
+) -> None:
+    demo.faults.delay(None, 0.02)
+    if loop:
+        base_url = request.getfixturevalue("loopback")
+        settings = fast_settings(base_url=base_url, max_concurrency=CAP)
+        async with upstream_client(settings) as upstream:
+            ids = await _many(upstream)
+    else:
+        async with in_process(demo, max_concurrency=CAP) as (upstream, _):
+            ids = await _many(upstream)
+    requests = demo.client_requests()
+    assert sorted(r.client_id or 0 for r in requests) == sorted(ids)
+    assert all(r.status == 200 for r in requests)
+    # Never above the cap, and the cap is actually used (not one at a time).
+    assert demo.max_in_flight == CAP
