@@ -10,6 +10,8 @@ Contract, per request, in this order:
    `limit` an integer 1..100 (default 100), `offset` an integer >= 0;
 4. the data of the caller's company only: 404 `not_found` for an id that is
    missing or filtered out by `deleted`. The list is ordered by id.
+A client answer sets a `wethod_session` cookie naming the company, so tests
+can prove that no cookie travels from one caller's call to another's.
 A path id that is not `[0-9]+` is a route miss (404 before any check), as on
 a router whose route carries that pattern.
 """
@@ -144,7 +146,15 @@ async def get_client(request: Request) -> Response:
         return error_response(
             ApiError(404, "not_found", f"Client with id {client_id} not found.")
         )
-    return JSONResponse(client_json(client, with_identifiers=include))
+    response = JSONResponse(client_json(client, with_identifiers=include))
+    _set_session_cookie(response, company)
+    return response
+
+
+def _set_session_cookie(response: Response, company: str) -> None:
+    # Real APIs (and their load balancers) set cookies; a facade that kept
+    # them would send one caller's session along with the next caller's call.
+    response.set_cookie("wethod_session", f"{company}-session", path="/", httponly=True)
 
 
 async def list_clients(request: Request) -> Response:

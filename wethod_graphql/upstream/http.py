@@ -9,6 +9,7 @@ time there, keeping few calls in flight; aiohttp's pool does not.
 from __future__ import annotations
 
 from collections.abc import Callable
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 
 import aiohttp
 import httpx
@@ -49,6 +50,8 @@ def create_http_client(
             pool=settings.timeout,
         ),
         limits=limits,
+        # Shared by every caller, so it must keep no cookie (see above).
+        cookies=CookieJar(DefaultCookiePolicy(allowed_domains=[])),
         follow_redirects=False,
         # Proxy variables and .netrc credentials from the environment would
         # change where requests go and what they carry behind our back.
@@ -65,7 +68,13 @@ def _session_factory(settings: Settings) -> Callable[[], aiohttp.ClientSession]:
             keepalive_timeout=KEEPALIVE_SECONDS,
             ssl=httpx.create_ssl_context(trust_env=False),
         )
-        session = aiohttp.ClientSession(connector=connector, trust_env=False)
+        session = aiohttp.ClientSession(
+            connector=connector,
+            trust_env=False,
+            # The session serves every caller: a cookie one upstream answer
+            # sets must never ride along with another caller's request.
+            cookie_jar=aiohttp.DummyCookieJar(),
+        )
         # aiohttp re-sends an idempotent request once, unasked, when the server
         # drops the connection; our retry policy alone decides how many
         # attempts reach the upstream. (No public switch exists for it.)
