@@ -66,7 +66,8 @@ class RequestIdMiddleware:
 class BodyLimitMiddleware:
     """Answers 413 when a request body exceeds `max_bytes`.
 
-    Checks `Content-Length` up front and counts chunked bodies as they arrive.
+    Checks `Content-Length` up front; counts bodies without one (chunked) as
+    they arrive.
     """
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
@@ -78,10 +79,12 @@ class BodyLimitMiddleware:
             await self.app(scope, receive, send)
             return
         length = Headers(scope=scope).get("content-length")
-        if length is not None and (
-            not length.isdigit() or int(length) > self.max_bytes
-        ):
-            await _too_large(self.max_bytes)(scope, receive, send)
+        if length is not None:
+            if not length.isdigit() or int(length) > self.max_bytes:
+                await _too_large(self.max_bytes)(scope, receive, send)
+                return
+            # The HTTP server delivers no more than the declared length.
+            await self.app(scope, receive, send)
             return
 
         received = 0
