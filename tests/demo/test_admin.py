@@ -66,7 +66,6 @@ async def test_post_faults_sets_each_kind(
             "kind": "fail",
             "status": 429,
             "headers": {"Retry-After": "7"},
-            "shape": "not_json",
             "remaining": 2,
         }
     ]
@@ -76,7 +75,15 @@ async def test_post_faults_sets_each_kind(
     await post_fault(faulty_client, {"kind": "drop", "client_id": 5})
     await post_fault(faulty_client, {"kind": "delay", "seconds": 0.01})
     state = (await faulty_client.get("/_demo/faults")).json()
-    assert [a["kind"] for a in state["actions"]] == ["fail", "invalid_body", "drop"]
+    assert state["actions"][1:] == [
+        {
+            "client_id": 4,
+            "kind": "invalid_body",
+            "shape": "wrong_shape",
+            "remaining": 1,
+        },
+        {"client_id": 5, "kind": "drop", "remaining": 1},
+    ]
     assert state["delays"] == {"*": 0.01}
     assert state["latency"] == 0.0
     first = await faulty_client.get("/api/clients/3")

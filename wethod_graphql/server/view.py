@@ -18,8 +18,8 @@ from wethod_graphql.server.graphiql import (
 
 #: What GraphiQL opens with in demo mode: the product at a glance.
 DEMO_OPERATION = """\
-# wethod-graphql demo: one client with its external identifiers,
-# then a list with a deleted client (7) and a missing one (9999).
+# One client with its external identifiers, then a list with
+# a deleted client (7) and a missing one (9999).
 query Demo {
   client(id: "1") {
     id

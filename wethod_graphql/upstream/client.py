@@ -60,7 +60,7 @@ _ID = re.compile(r"^[1-9][0-9]{0,18}$")
 _STATUS_ERRORS: Mapping[int, tuple[type[UpstreamError], str]] = {
     401: (Unauthenticated, "The Wethod API did not accept the credentials."),
     403: (Forbidden, "The credentials do not allow viewing clients (crm.view)."),
-    404: (NotFound, "No such client."),
+    404: (NotFound, "{subject} was not found."),
     412: (PreconditionFailed, "The Wethod API refused the company or version."),
 }
 
@@ -115,7 +115,8 @@ class UpstreamClient:
         params = {"deleted": deleted.value}
         if include:
             params["include"] = ",".join(sorted(include))
-        body = await self._get_json(f"/api/clients/{number}", params, headers)
+        subject = f"Client {number}"
+        body = await self._get_json(f"/api/clients/{number}", params, headers, subject)
         try:
             record = parse_client(body)
         except RecordError as error:
@@ -135,12 +136,14 @@ class UpstreamClient:
         return True
 
     async def _get_json(
-        self, path: str, params: dict[str, str], headers: dict[str, str]
+        self, path: str, params: dict[str, str], headers: dict[str, str], subject: str
     ) -> object:
         deadline = asyncio.get_running_loop().time() + self._budget
         try:
             async with asyncio.timeout_at(deadline):
-                return await self._get_with_retries(path, params, headers, deadline)
+                return await self._get_with_retries(
+                    path, params, headers, subject, deadline
+                )
         except TimeoutError as error:
             raise UpstreamTimeout("The Wethod API did not answer in time.") from error
 
@@ -149,6 +152,7 @@ class UpstreamClient:
         path: str,
         params: dict[str, str],
         headers: dict[str, str],
+        subject: str,
         deadline: float,
     ) -> object:
         attempt = 0
@@ -166,7 +170,7 @@ class UpstreamClient:
             else:
                 if response.status_code == 200:
                     return _json(body)
-                failure = _error_for(response, body)
+                failure = _error_for(response, body, subject)
                 retry_after = getattr(failure, "retry_after", None)
                 delay = self._retry.delay(attempt, retry_after)
                 if response.status_code not in RETRYABLE_STATUSES or delay is None:
@@ -228,8 +232,12 @@ async def _read_capped(response: httpx.Response) -> bytes:
     return b"".join(chunks)
 
 
-def _error_for(response: httpx.Response, body: bytes) -> UpstreamError:
-    """The exception for a non-200 answer; the body's framework fields are dropped."""
+def _error_for(response: httpx.Response, body: bytes, subject: str) -> UpstreamError:
+    """The exception for a non-200 answer about `subject` ("Client 7").
+
+    Of the body only `key` and `failures` are kept; the upstream's framework
+    fields and message stay behind.
+    """
     status = response.status_code
     key, failures = _error_body(body)
     if status == 400:
@@ -244,7 +252,7 @@ def _error_for(response: httpx.Response, body: bytes) -> UpstreamError:
         )
     if status in _STATUS_ERRORS:
         kind, message = _STATUS_ERRORS[status]
-        return kind(message, status=status, key=key)
+        return kind(message.format(subject=subject), status=status, key=key)
     return UpstreamUnavailable(
         f"The Wethod API answered with status {status}.", status=status, key=key
     )
