@@ -245,3 +245,12 @@ def test_settings_are_frozen_and_replace_checks_again() -> None:
     assert settings.replace(timeout=1.0).timeout == 1.0
     with pytest.raises(ConfigError, match="WETHOD_MAX_IDS"):
         settings.replace(max_ids=0)
+
+
+@pytest.mark.parametrize("value", ["inf", "nan", "-inf"])
+@pytest.mark.parametrize(
+    "variable", ["WETHOD_TIMEOUT", "WETHOD_READ_TIMEOUT", "WETHOD_RETRY_BACKOFF"]
+)
+def test_unbounded_durations_are_refused(variable: str, value: str) -> None:
+    with pytest.raises(ConfigError, match=variable):
+        Settings.from_environ({variable: value})

@@ -9,6 +9,7 @@ Nothing in the package reads the environment; `cli.py` calls
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -71,9 +72,16 @@ class Settings:
             "a date like 2024-06-15",
         )
         for name in ("timeout", "connect_timeout", "read_timeout", "ready_timeout"):
-            _check(getattr(self, name), _env_name(name), lambda v: v > 0, "> 0")
+            _check(
+                getattr(self, name), _env_name(name), _positive, "a finite number > 0"
+            )
         for name in ("retry_backoff", "retry_after_max"):
-            _check(getattr(self, name), _env_name(name), lambda v: v >= 0, ">= 0")
+            _check(
+                getattr(self, name),
+                _env_name(name),
+                _non_negative,
+                "a finite number >= 0",
+            )
         for name in (
             "retries",
             "max_concurrency",
@@ -118,6 +126,14 @@ def _env_name(name: str) -> str:
 def _check(value: T, env: str, ok: Callable[[T], bool], expected: str) -> None:
     if not ok(value):
         raise ConfigError(f"{env}: expected {expected}, got {value!r}")
+
+
+def _positive(value: float) -> bool:
+    return 0 < value < math.inf  # False for NaN too: an unbounded wait is a bug
+
+
+def _non_negative(value: float) -> bool:
+    return 0 <= value < math.inf
 
 
 def _is_slug(value: str) -> bool:

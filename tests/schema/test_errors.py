@@ -155,3 +155,20 @@ async def test_shared_future_survives_a_sibling_nulling_the_root(
     )
     assert body["data"] is None
     assert codes(body) == ["BAD_USER_INPUT"]
+
+
+async def test_many_errors_of_one_kind_are_one_log_line(
+    service: Service, caplog: pytest.LogCaptureFixture
+) -> None:
+    ids = ", ".join(f'"{9000 + n}"' for n in range(25))
+    with caplog.at_level(logging.INFO, logger="wethod_graphql.errors"):
+        body = await service.query(f"{{ clients(ids: [{ids}]) {{ id }} }}")
+    assert codes(body) == ["NOT_FOUND"] * 25
+    lines = [
+        r.getMessage() for r in caplog.records if r.name == "wethod_graphql.errors"
+    ]
+    assert len(lines) == 1
+    assert lines[0] == (
+        "NOT_FOUND (upstream 404 not_found) x25 at clients.0, clients.1, "
+        "clients.2, clients.3, clients.4, ...: Client 9000 was not found."
+    )

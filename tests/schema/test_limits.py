@@ -54,3 +54,10 @@ async def test_alias_limit(service: Service) -> None:
     four = three[:-1] + 'd: client(id: "4") { id } }'
     body = await service.query(four)
     assert codes(body) == ["GRAPHQL_VALIDATION_FAILED"]
+
+
+async def test_token_limit_stops_parsing_early(service: Service) -> None:
+    huge = "{ " + "__typename " * 25_000 + "}"
+    body = await service.query(huge)
+    assert codes(body) == ["GRAPHQL_PARSE_FAILED"]
+    assert "tokens" in body["errors"][0]["message"]

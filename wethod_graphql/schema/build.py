@@ -6,7 +6,12 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import AddValidationRules, ParserCache, ValidationCache
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxTokensLimiter,
+    ParserCache,
+    ValidationCache,
+)
 from strawberry.federation.schema import FederationAny
 from strawberry.types import ExecutionContext, ExecutionResult
 
@@ -21,6 +26,10 @@ ENTITY_TYPES = frozenset({"Client"})
 
 #: More representations than this in one `_entities` call is refused whole.
 MAX_REPRESENTATIONS = 1000
+
+#: Parsing stops past this many tokens: a 1 MiB body of `{a{a{a...` would
+#: otherwise cost seconds. GraphiQL's introspection query is about 300.
+MAX_TOKENS = 20_000
 
 #: Distinct operation texts whose parse and validation are kept.
 CACHE_SIZE = 512
@@ -85,6 +94,7 @@ def build_schema(*, max_depth: int = 15, max_aliases: int = 100) -> WethodSchema
         types=[Client],
         extensions=[
             # Factories, never instances: an instance is shared by every request.
+            lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
             lambda: ParserCache(maxsize=CACHE_SIZE),
             lambda: ValidationCache(maxsize=CACHE_SIZE),
             lambda: AddValidationRules(rules),

@@ -28,6 +28,9 @@ logger = logging.getLogger("wethod_graphql.errors")
 
 INTERNAL_MESSAGE = "Internal server error."
 
+#: Paths listed in one log line for errors of one kind.
+_PATHS_SHOWN = 5
+
 # Expected outcomes a caller causes are INFO; the upstream failing is WARNING.
 _CALLER_CAUSED = (InputError, NotFound, UpstreamBadRequest)
 
@@ -111,31 +114,31 @@ def _with(
 def log_errors(
     errors: list[GraphQLError], execution_context: ExecutionContext | None
 ) -> None:
-    """One line per expected error; the trace for a bug."""
-    operation = execution_context.operation_name if execution_context else None
+    """One line per kind of expected error; the trace for each bug.
+
+    A gateway resolving 100 references may get 100 identical errors: they
+    become one line with a count and the first paths, not 100 lines.
+    """
+    operation = (execution_context and execution_context.operation_name) or "-"
+    # (level, kind) -> the first message of that kind and every path
+    groups: dict[tuple[int, str], tuple[str, list[str]]] = {}
     for error in errors:
         original = error.original_error
-        path = ".".join(str(p) for p in error.path or ())
+        path = ".".join(str(p) for p in error.path or ()) or "-"
         if original is None or isinstance(original, GraphQLError):
-            logger.info(
-                "graphql error in %s: %s", operation or "operation", error.message
-            )
+            key = (logging.INFO, f"graphql error in {operation}")
+            groups.setdefault(key, (error.message, []))[1].append(path)
         elif isinstance(original, WethodGraphQLError):
-            level = (
-                logging.INFO
-                if isinstance(original, _CALLER_CAUSED)
-                else logging.WARNING
-            )
-            logger.log(
-                level,
-                "%s at %s: %s%s",
-                original.code,
-                path or "-",
-                original.message,
-                _upstream_note(original),
-            )
+            caller_caused = isinstance(original, _CALLER_CAUSED)
+            level = logging.INFO if caller_caused else logging.WARNING
+            key = (level, original.code + _upstream_note(original))
+            groups.setdefault(key, (original.message, []))[1].append(path)
         else:
-            logger.error("unexpected error at %s", path or "-", exc_info=original)
+            logger.error("unexpected error at %s", path, exc_info=original)
+    for (level, kind), (message, paths) in groups.items():
+        shown = ", ".join(paths[:_PATHS_SHOWN])
+        more = ", ..." if len(paths) > _PATHS_SHOWN else ""
+        logger.log(level, "%s x%d at %s%s: %s", kind, len(paths), shown, more, message)
 
 
 def _upstream_note(error: WethodGraphQLError) -> str:
