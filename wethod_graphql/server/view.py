@@ -6,6 +6,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
 
 from wethod_graphql.config import Settings
 from wethod_graphql.resolvers.context import Context, build_context
@@ -14,6 +15,12 @@ from wethod_graphql.server.graphiql import (
     BUNDLED_ASSETS_DIR,
     GraphiQLOptions,
     render_graphiql,
+)
+from wethod_graphql.server.media import (
+    GRAPHQL_RESPONSE,
+    JSON,
+    is_request_error,
+    preferred_media_type,
 )
 
 #: What GraphiQL opens with in demo mode: the product at a glance.
@@ -76,3 +83,31 @@ class GraphQLView(GraphQL[Context, None]):
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
         return HTMLResponse(self._ide_page)
+
+    async def get_sub_response(self, request: Request | WebSocket) -> Response:
+        sub_response = await super().get_sub_response(request)
+        sub_response.media_type = preferred_media_type(request.headers.get("accept"))
+        return sub_response
+
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: Response,
+    ) -> Response:
+        media_type = sub_response.media_type or JSON
+        status = 200
+        if (
+            media_type == GRAPHQL_RESPONSE
+            and isinstance(response_data, dict)
+            and is_request_error(response_data)
+        ):
+            # The spec: a request error has no `data` entry and a 4xx status.
+            response_data = {"errors": response_data["errors"]}
+            status = 400
+        response = Response(
+            self.encode_json(response_data), status_code=status, media_type=media_type
+        )
+        response.headers.raw.extend(
+            (k, v) for k, v in sub_response.headers.raw if k != b"content-type"
+        )
+        return response
