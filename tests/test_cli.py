@@ -105,3 +105,11 @@ def test_sigterm_lets_in_flight_requests_finish(tmp_path: Path) -> None:
     assert results[0].json() == {"data": {"client": {"id": "1"}}}
     # uvicorn re-raises the signal once shut down, as a process should.
     assert exit_code in (0, -signal.SIGTERM)
+
+
+def test_missing_graphiql_assets_stop_serve_cleanly(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    environ = {"WETHOD_GRAPHIQL_ASSETS_DIR": str(tmp_path / "nowhere")}
+    assert main(["serve"], environ=environ) == 2
+    assert "WETHOD_GRAPHIQL_ASSETS_DIR" in capsys.readouterr().err

@@ -76,8 +76,8 @@ def _serve(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     transport: httpx.AsyncBaseTransport | None = None
     if args.demo:
         settings, transport = _demo_wiring(settings)
-    configure_logging(settings.log_level, settings.log_format)
     app = create_app(settings, transport)
+    configure_logging(settings.log_level, settings.log_format)
     config = uvicorn.Config(
         app,
         host=args.host,

@@ -17,6 +17,7 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
+from wethod_graphql.errors import ConfigError
 from wethod_graphql.server.graphiql import (
     ASSET_FILES,
     ASSETS,
@@ -193,11 +194,11 @@ def test_no_route_without_an_asset_directory() -> None:
 
 
 def test_missing_assets_fail_at_start_up_naming_the_script(tmp_path: Path) -> None:
-    with pytest.raises(FileNotFoundError, match="graphiql/install-assets"):
+    with pytest.raises(ConfigError, match="graphiql/install-assets"):
         graphiql_routes(GraphiQLOptions(assets_dir=tmp_path / "absent"))
     _write_assets(tmp_path)
     (tmp_path / "graphiql.min.css").unlink()
-    with pytest.raises(FileNotFoundError, match=r"missing in .*: graphiql\.min\.css;"):
+    with pytest.raises(ConfigError, match=r"missing in .*: graphiql\.min\.css;"):
         graphiql_routes(GraphiQLOptions(assets_dir=tmp_path))
 
 

@@ -35,6 +35,8 @@ from urllib.parse import urlsplit
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
+from wethod_graphql.errors import ConfigError
+
 ASSETS_PATH = "/graphiql/assets"
 #: Where ``graphiql/install-assets`` puts the files by default (gitignored).
 BUNDLED_ASSETS_DIR = Path(__file__).parent / "graphiql_assets"
@@ -189,9 +191,10 @@ def graphiql_routes(options: GraphiQLOptions) -> list[BaseRoute]:
     directory = options.assets_dir
     missing = [name for name in ASSET_FILES if not (directory / name).is_file()]
     if missing:
-        raise FileNotFoundError(
-            f"GraphiQL assets missing in {directory}: {', '.join(missing)}; "
-            f"run {INSTALL_SCRIPT} {directory} (needs Node.js and npm)"
+        raise ConfigError(
+            f"WETHOD_GRAPHIQL_ASSETS_DIR: GraphiQL assets missing in {directory}: "
+            f"{', '.join(missing)}; run {INSTALL_SCRIPT} {directory} "
+            "(needs Node.js and npm)"
         )
     static = StaticFiles(directory=directory)
     return [Mount(ASSETS_PATH, static, name="graphiql-assets")]
