@@ -71,8 +71,11 @@ async def test_filters_are_separate_calls(loader: ClientLoader, demo: DemoApi) -
     assert included.deleted_at is not None
 
 
+@pytest.mark.parametrize(
+    "cancel_after", [0, 0.01], ids=["before the batch", "while the call runs"]
+)
 async def test_cancelling_one_awaiter_leaves_the_shared_load_alone(
-    loader: ClientLoader, demo: DemoApi
+    loader: ClientLoader, demo: DemoApi, cancel_after: float
 ) -> None:
     """graphql-core cancels fields whose parent was nulled (PITFALLS 1).
 
@@ -82,7 +85,7 @@ async def test_cancelling_one_awaiter_leaves_the_shared_load_alone(
     demo.faults.delay(None, 0.05)
     cancelled = asyncio.create_task(loader.load(ClientKey(1)))
     survivor = asyncio.create_task(loader.load(ClientKey(1)))
-    await asyncio.sleep(0.01)
+    await asyncio.sleep(cancel_after)
     cancelled.cancel()
     record = await survivor
     assert record.id == 1

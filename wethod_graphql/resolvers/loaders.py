@@ -4,23 +4,17 @@ One operation may ask for the same client many times: through aliases,
 fragments, `clients(ids:)` or federation `_entities`, with and without its
 relations. All the keys collected in one tick become one batch, and the batch
 makes one REST call per (client, deletion filter) carrying the union of the
-includes its keys need, all calls at once.
+includes its keys need, all calls at once. A failed call fails its keys alone.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeAlias, TypeVar, cast
 
 from aiodataloader import DataLoader
 
 from wethod_graphql.upstream import Caller, ClientRecord, DeletionFilter, UpstreamClient
-
-K = TypeVar("K")
-V = TypeVar("V")
-BatchLoadFn: TypeAlias = Callable[[list[K]], Coroutine[Any, Any, list[V]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +31,13 @@ class ClientKey:
 
 
 class ClientLoader:
-    """Loads clients for one request and one caller; never shared between them."""
+    """Loads clients for one request and one caller; never shared between them.
+
+    The batch function starts one upstream call per (client, filter) and
+    hands each key the task of its call, so a key resolves as soon as its own
+    answer is in: GraphQL completes the first clients while the last are
+    still on the wire, instead of waiting for the slowest of the batch.
+    """
 
     def __init__(
         self, upstream: UpstreamClient, caller: Caller, max_batch_size: int
@@ -45,38 +45,44 @@ class ClientLoader:
         self._upstream = upstream
         self._caller = caller
         # aiodataloader binds the running loop here: build it inside a request.
-        # The batch function may return an exception in place of a value (it
-        # then fails that key alone); aiodataloader's hints do not say so.
-        batch = cast("BatchLoadFn[ClientKey, ClientRecord]", self._load_batch)
-        self._loader = DataLoader(batch_load_fn=batch, max_batch_size=max_batch_size)
+        self._loader: DataLoader[ClientKey, asyncio.Task[ClientRecord]] = DataLoader(
+            batch_load_fn=self._load_batch, max_batch_size=max_batch_size
+        )
         self.batches: list[int] = []  # sizes of the batches dispatched, for tests
 
     async def load(self, key: ClientKey) -> ClientRecord:
         """The client for `key`, or the `WethodGraphQLError` for it.
 
-        The shared future is shielded: graphql-core cancels a sibling field
-        when a non-null error nulls their parent, and cancelling a future that
-        other fields await would turn their results into an HTTP 500.
+        Both awaits are shielded: graphql-core cancels a sibling field when a
+        non-null error nulls their parent, and cancelling a future or task
+        that other fields await would turn their results into an HTTP 500.
         """
-        return await asyncio.shield(self._loader.load(key))
+        call = await asyncio.shield(self._loader.load(key))
+        return await asyncio.shield(call)
 
     async def _load_batch(
-        self, keys: Sequence[ClientKey]
-    ) -> list[ClientRecord | BaseException]:
+        self, keys: list[ClientKey]
+    ) -> list[asyncio.Task[ClientRecord]]:
         self.batches.append(len(keys))
         includes: dict[tuple[int, DeletionFilter], frozenset[str]] = {}
         for key in keys:
             group = (key.id, key.deleted)
             includes[group] = includes.get(group, frozenset()) | key.include
-        results = await asyncio.gather(
-            *(
+        calls = {
+            (client_id, deleted): asyncio.ensure_future(
                 self._upstream.get_client(
                     client_id, self._caller, include=include, deleted=deleted
                 )
-                for (client_id, deleted), include in includes.items()
-            ),
-            return_exceptions=True,
-        )
-        by_group = dict(zip(includes, results, strict=True))
-        # An exception in place of a value fails that key alone.
-        return [by_group[key.id, key.deleted] for key in keys]
+            )
+            for (client_id, deleted), include in includes.items()
+        }
+        for call in calls.values():
+            call.add_done_callback(_retrieve)
+        return [calls[key.id, key.deleted] for key in keys]
+
+
+def _retrieve(call: asyncio.Task[ClientRecord]) -> None:
+    # Every field awaiting a call may have been cancelled (its parent nulled);
+    # reading the outcome here keeps asyncio from logging it as lost.
+    if not call.cancelled():
+        call.exception()
