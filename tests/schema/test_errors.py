@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 
 import pytest
+from graphql import GraphQLError
 
-from tests.conftest import DEMO_HEADERS, Service, codes
+from tests.conftest import DEMO_HEADERS, Service, codes, fast_settings
 from wethod_graphql.demo import DEMO_COMPANY, DEMO_TOKEN, NO_CRM_TOKEN
+from wethod_graphql.schema.errors import log_errors, present
 
 QUERY = '{ client(id: "1") { id corporateName } }'
 LEFTOVERS = ("headers", "content", "status_code", "status_text", "charset", "callback")
@@ -172,3 +174,37 @@ async def test_many_errors_of_one_kind_are_one_log_line(
         "NOT_FOUND (upstream 404 not_found) x25 at clients.0, clients.1, "
         "clients.2, clients.3, clients.4, ...: Client 9000 was not found."
     )
+
+
+@pytest.mark.parametrize("settings", [fast_settings(timeout=0.3, read_timeout=0.2)])
+async def test_slow_upstream_is_a_timeout(service: Service) -> None:
+    service.demo.faults.delay(1, 2.0)
+    body = await service.query(QUERY)
+    assert codes(body) == ["UPSTREAM_TIMEOUT"]
+    assert "upstream" not in body["errors"][0]["extensions"]  # no answer to quote
+
+
+async def test_dropped_connection_is_unavailable(service: Service) -> None:
+    service.demo.faults.drop(1, times=10)
+    assert codes(await service.query(QUERY)) == ["UPSTREAM_UNAVAILABLE"]
+
+
+def test_a_bug_is_masked_for_the_client_and_logged_with_its_trace(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    try:
+        raise KeyError("secret internal detail")
+    except KeyError as bug:
+        error = GraphQLError(
+            "secret internal detail", path=["client"], original_error=bug
+        )
+    shown = present(error, parsed=True, executed=True)
+    assert shown.message == "Internal server error."
+    assert shown.extensions == {"code": "INTERNAL_SERVER_ERROR"}
+    assert "secret" not in str(shown.formatted)
+    with caplog.at_level(logging.INFO, logger="wethod_graphql.errors"):
+        log_errors([error], None)
+    [record] = caplog.records
+    assert record.levelno == logging.ERROR
+    assert record.exc_info is not None
+    assert record.exc_info[1] is error.original_error

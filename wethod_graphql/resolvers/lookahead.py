@@ -47,7 +47,11 @@ RELATIONS: Mapping[str, Mapping[str, Relation]] = {
 }
 
 
-def include_paths(info: GraphQLResolveInfo[Any], type_name: str) -> frozenset[str]:
+def include_paths(
+    info: GraphQLResolveInfo[Any],
+    type_name: str,
+    relations: Mapping[str, Mapping[str, Relation]] = RELATIONS,
+) -> frozenset[str]:
     """The include paths the selections below the current field need.
 
     The current field returns `type_name` (or a list of it, or a union
@@ -59,7 +63,7 @@ def include_paths(info: GraphQLResolveInfo[Any], type_name: str) -> frozenset[st
         "Mapping[str, object]",
         getattr(info.variable_values, "coerced", info.variable_values),
     )
-    walk = _Walk(info.fragments, variables)
+    walk = _Walk(info.fragments, variables, relations)
     selections = (
         selection
         for node in info.field_nodes
@@ -74,14 +78,16 @@ class _Walk:
         self,
         fragments: Mapping[str, FragmentDefinitionNode],
         variables: Mapping[str, object],
+        relations: Mapping[str, Mapping[str, Relation]],
     ) -> None:
         self._fragments = fragments
         self._variables = variables
+        self._relations = relations
 
     def paths(
         self, selections: Iterable[SelectionNode], type_name: str, prefix: str
     ) -> Iterator[str]:
-        relations = RELATIONS.get(type_name, {})
+        relations = self._relations.get(type_name, {})
         for field in self._fields(selections, type_name):
             relation = relations.get(field.name.value)
             if relation is None:

@@ -1,0 +1,96 @@
+"""The look-ahead on parsed operations: nesting, fragments, directives."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from graphql import FieldNode, FragmentDefinitionNode, OperationDefinitionNode, parse
+
+from wethod_graphql.resolvers.lookahead import RELATIONS, Relation, include_paths
+
+#: A registry with a nested relation, as the next REST include would add.
+NESTED = {
+    "Client": {
+        "externalIdentifiers": Relation("externalIdentifiers", "ExternalIdentifier"),
+        "group": Relation("group", "Group"),
+    },
+    "ExternalIdentifier": {"source": Relation("source", "Source")},
+    "Group": {"parent": Relation("parent", "Group")},
+    "Source": {},
+}
+
+
+def root_info(query: str, variables: dict[str, Any] | None = None) -> Any:
+    """What graphql-core hands the root field's resolver, for the first field."""
+    document = parse(query)
+    operation = next(
+        d for d in document.definitions if isinstance(d, OperationDefinitionNode)
+    )
+    fragments = {
+        d.name.value: d
+        for d in document.definitions
+        if isinstance(d, FragmentDefinitionNode)
+    }
+    field = operation.selection_set.selections[0]
+    assert isinstance(field, FieldNode)
+    return SimpleNamespace(
+        field_nodes=[field], fragments=fragments, variable_values=variables or {}
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("{ client { id } }", set()),
+        ("{ client { externalIdentifiers { id } } }", {"externalIdentifiers"}),
+        (
+            "{ client { externalIdentifiers { source { id } } } }",
+            {"externalIdentifiers", "externalIdentifiers.source"},
+        ),
+        (
+            "{ client { group { parent { parent { id } } } } }",
+            {"group", "group.parent", "group.parent.parent"},
+        ),
+        (
+            "{ client { ...C } } fragment C on Client { e: externalIdentifiers { ...S } }"
+            " fragment S on ExternalIdentifier { source { id } }",
+            {"externalIdentifiers", "externalIdentifiers.source"},
+        ),
+        # A fragment on another type contributes nothing.
+        ("{ client { ... on Project { group { id } } } }", set()),
+    ],
+)
+def test_nested_relations_become_dot_paths(query: str, expected: set[str]) -> None:
+    assert include_paths(root_info(query), "Client", NESTED) == expected
+
+
+def test_only_declared_relations_are_requested() -> None:
+    info = root_info("{ client { group { id } externalIdentifiers { id } } }")
+    assert include_paths(info, "Client") == {"externalIdentifiers"}
+    assert set(RELATIONS["Client"]) == {"externalIdentifiers"}
+
+
+@pytest.mark.parametrize(
+    ("directives", "variables", "expected"),
+    [
+        ("@skip(if: true)", {}, set()),
+        ("@include(if: false)", {}, set()),
+        ("@skip(if: false) @include(if: true)", {}, {"externalIdentifiers"}),
+        (
+            "@skip(if: $s) @include(if: $i)",
+            {"s": False, "i": True},
+            {"externalIdentifiers"},
+        ),
+        ("@skip(if: $s) @include(if: $i)", {"s": True, "i": True}, set()),
+        ("@deprecated", {}, {"externalIdentifiers"}),
+    ],
+)
+def test_skip_and_include(
+    directives: str, variables: dict[str, bool], expected: set[str]
+) -> None:
+    info = root_info(
+        f"{{ client {{ externalIdentifiers {directives} {{ id }} }} }}", variables
+    )
+    assert include_paths(info, "Client") == expected
