@@ -203,3 +203,12 @@ def test_service_over_loopback_with_the_demo_over_loopback() -> None:
         "data": {"client": {"corporateName": "Rossi Arredamenti S.r.l."}}
     }
     assert len(demo.client_requests()) == 1
+
+
+async def test_graphiql_only_for_clients_that_ask_for_html(service: Service) -> None:
+    probe = await service.http.get("/graphql", headers={"accept": "*/*"})
+    assert "text/html" not in probe.headers.get("content-type", "")
+    browser = await service.http.get(
+        "/graphql", headers={"accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    )
+    assert browser.headers["content-type"].startswith("text/html")

@@ -7,6 +7,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
+from strawberry.http.base import BaseRequestProtocol
 
 from wethod_graphql.config import Settings
 from wethod_graphql.resolvers.context import Context, build_context
@@ -79,6 +80,15 @@ class GraphQLView(GraphQL[Context, None]):
             self._settings,
             request.headers,
             request.state.request_id,
+        )
+
+    def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
+        # Strawberry also serves the page for `Accept: */*` (curl, probes,
+        # scripts); only a client that asks for HTML gets HTML here.
+        return (
+            request.method == "GET"
+            and request.query_params.get("query") is None
+            and "text/html" in request.headers.get("accept", "")
         )
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
