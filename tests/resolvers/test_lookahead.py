@@ -36,7 +36,10 @@ def root_info(query: str, variables: dict[str, Any] | None = None) -> Any:
     field = operation.selection_set.selections[0]
     assert isinstance(field, FieldNode)
     return SimpleNamespace(
-        field_nodes=[field], fragments=fragments, variable_values=variables or {}
+        field_nodes=[field],
+        fragments=fragments,
+        variable_values=variables or {},
+        schema=None,
     )
 
 
@@ -94,3 +97,12 @@ def test_skip_and_include(
         f"{{ client {{ externalIdentifiers {directives} {{ id }} }} }}", variables
     )
     assert include_paths(info, "Client") == expected
+
+
+def test_chained_fragments_cost_linear_time() -> None:
+    # Each fragment spreads the next twice: 2^40 expansions if followed naively.
+    chain = " ".join(
+        f"fragment F{n} on Client {{ ...F{n + 1} ...F{n + 1} }}" for n in range(40)
+    )
+    query = f"{{ client {{ ...F0 }} }} {chain} fragment F40 on Client {{ externalIdentifiers {{ id }} }}"
+    assert include_paths(root_info(query), "Client") == {"externalIdentifiers"}

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+
 import pytest
-from graphql import get_introspection_query
+from graphql import get_introspection_query, parse, validate
 
 from tests.conftest import Service, codes, fast_settings
+from wethod_graphql.schema.build import build_schema
+from wethod_graphql.schema.limits import limit_rules
 
 
 def nested_introspection(depth: int) -> str:
@@ -61,3 +66,30 @@ async def test_token_limit_stops_parsing_early(service: Service) -> None:
     body = await service.query(huge)
     assert codes(body) == ["GRAPHQL_PARSE_FAILED"]
     assert "tokens" in body["errors"][0]["message"]
+
+
+def finishes(work: Callable[[], object], within: float = 10.0) -> object:
+    """Run `work` in a daemon thread; fail (instead of hanging) if it runs away."""
+    results: list[object] = []
+    thread = threading.Thread(target=lambda: results.append(work()), daemon=True)
+    thread.start()
+    thread.join(within)
+    assert not thread.is_alive(), "exponential work: the walk follows every spread"
+    return results[0]
+
+
+def test_chained_fragments_are_measured_once_each() -> None:
+    # 1 kB of query that a walk following every spread would expand 2^40 times.
+    chain = " ".join(
+        f"fragment F{n} on Query {{ a{n}: __typename ...F{n + 1} ...F{n + 1} }}"
+        for n in range(40)
+    )
+    query = f"query Q {{ ...F0 }} {chain} fragment F40 on Query {{ __typename }}"
+    schema = build_schema()
+    errors = finishes(
+        lambda: validate(schema._schema, parse(query), limit_rules(15, 100))
+    )
+    assert isinstance(errors, list)
+    assert [e.message for e in errors] == [
+        "over a million aliases; at most 100 are allowed."
+    ]

@@ -140,3 +140,20 @@ async def test_entities_need_credentials_too(service: Service) -> None:
     body = await service.query(ENTITIES % "", {"r": reps}, headers={})
     assert codes(body) == ["UNAUTHENTICATED"]
     assert service.demo.requests == []
+
+
+async def test_entities_fragments_on_the_entity_union_are_looked_ahead(
+    service: Service,
+) -> None:
+    query = """
+    query($r: [_Any!]!) { _entities(representations: $r) { ...E } }
+    fragment E on _Entity { ... on Client { id externalIdentifiers { externalId } } }
+    """
+    body = await service.query(query, {"r": [{"__typename": "Client", "id": "1"}]})
+    assert "errors" not in body
+    assert (
+        body["data"]["_entities"][0]["externalIdentifiers"][0]["externalId"]
+        == "SF-0001"
+    )
+    [call] = service.demo.client_requests()
+    assert call.query["include"] == "externalIdentifiers"

@@ -23,7 +23,11 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLInterfaceType,
+    GraphQLObjectType,
     GraphQLResolveInfo,
+    GraphQLSchema,
+    GraphQLUnionType,
     InlineFragmentNode,
     SelectionNode,
     VariableNode,
@@ -63,7 +67,7 @@ def include_paths(
         "Mapping[str, object]",
         getattr(info.variable_values, "coerced", info.variable_values),
     )
-    walk = _Walk(info.fragments, variables, relations)
+    walk = _Walk(info.fragments, variables, relations, info.schema)
     selections = (
         selection
         for node in info.field_nodes
@@ -79,16 +83,18 @@ class _Walk:
         fragments: Mapping[str, FragmentDefinitionNode],
         variables: Mapping[str, object],
         relations: Mapping[str, Mapping[str, Relation]],
+        schema: GraphQLSchema | None,
     ) -> None:
         self._fragments = fragments
         self._variables = variables
         self._relations = relations
+        self._schema = schema
 
     def paths(
         self, selections: Iterable[SelectionNode], type_name: str, prefix: str
     ) -> Iterator[str]:
         relations = self._relations.get(type_name, {})
-        for field in self._fields(selections, type_name):
+        for field in self._fields(selections, type_name, expanded=set()):
             relation = relations.get(field.name.value)
             if relation is None:
                 continue
@@ -100,9 +106,13 @@ class _Walk:
                 )
 
     def _fields(
-        self, selections: Iterable[SelectionNode], type_name: str
+        self, selections: Iterable[SelectionNode], type_name: str, expanded: set[str]
     ) -> Iterator[FieldNode]:
-        """The fields really selected on `type_name`, fragments flattened."""
+        """The fields really selected on `type_name`, fragments flattened.
+
+        A named fragment is expanded once per level (`expanded`): a chain of
+        fragments each spreading the next twice must not cost 2^n.
+        """
         for selection in selections:
             if selection.directives and not self._included(selection):
                 continue
@@ -110,16 +120,40 @@ class _Walk:
                 yield selection
             elif isinstance(selection, InlineFragmentNode):
                 condition = selection.type_condition
-                if condition is None or condition.name.value == type_name:
+                if condition is None or self._applies(condition.name.value, type_name):
                     yield from self._fields(
-                        selection.selection_set.selections, type_name
+                        selection.selection_set.selections, type_name, expanded
                     )
             elif isinstance(selection, FragmentSpreadNode):
-                fragment = self._fragments.get(selection.name.value)
-                if fragment and fragment.type_condition.name.value == type_name:
+                name = selection.name.value
+                fragment = self._fragments.get(name)
+                if (
+                    fragment is not None
+                    and name not in expanded
+                    and self._applies(fragment.type_condition.name.value, type_name)
+                ):
+                    expanded.add(name)
                     yield from self._fields(
-                        fragment.selection_set.selections, type_name
+                        fragment.selection_set.selections, type_name, expanded
                     )
+
+    def _applies(self, condition: str, type_name: str) -> bool:
+        """Whether a fragment on `condition` applies to an object of `type_name`.
+
+        True for the type itself and for a union or interface holding it,
+        such as federation's `_Entity`.
+        """
+        if condition == type_name:
+            return True
+        if self._schema is None:
+            return False
+        abstract = self._schema.get_type(condition)
+        concrete = self._schema.get_type(type_name)
+        return (
+            isinstance(abstract, GraphQLUnionType | GraphQLInterfaceType)
+            and isinstance(concrete, GraphQLObjectType)
+            and self._schema.is_sub_type(abstract, concrete)
+        )
 
     def _included(self, node: SelectionNode) -> bool:
         for directive in node.directives or ():

@@ -11,7 +11,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 
-from graphql import GraphQLError, GraphQLSyntaxError
+from graphql import ExecutionResult as GraphQLExecutionResult
+from graphql import GraphQLError, GraphQLSyntaxError, OperationDefinitionNode
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
 
@@ -43,6 +44,23 @@ class ErrorCodes(SchemaExtension):
 
     def on_execute(self) -> Iterator[None]:
         self._executed = True
+        context = self.execution_context
+        # `operation_name` falls back to the first operation's; only the name
+        # the request gave tells whether one was chosen.
+        chosen = getattr(context, "_provided_operation_name", None)
+        if chosen is None and _operations(context) > 1:
+            # The spec makes this an error; Strawberry would run the first
+            # operation. A result set here replaces execution.
+            context.result = GraphQLExecutionResult(
+                data=None,
+                errors=[
+                    GraphQLError(
+                        "Must provide operation name if query contains "
+                        "multiple operations.",
+                        extensions={"code": "GRAPHQL_VALIDATION_FAILED"},
+                    )
+                ],
+            )
         yield
 
     def on_operation(self) -> Iterator[None]:
@@ -57,8 +75,17 @@ class ErrorCodes(SchemaExtension):
             ]
 
 
+def _operations(context: ExecutionContext) -> int:
+    document = context.graphql_document
+    if document is None:
+        return 0
+    return sum(isinstance(d, OperationDefinitionNode) for d in document.definitions)
+
+
 def present(error: GraphQLError, *, parsed: bool, executed: bool) -> GraphQLError:
     """The error as the client sees it."""
+    if error.extensions and "code" in error.extensions:
+        return error  # made here, already final
     original = error.original_error
     if isinstance(original, WethodGraphQLError):
         return _with(error, original.message, _extensions(original))

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from cross_web import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
@@ -61,7 +65,12 @@ def graphiql_options(settings: Settings) -> GraphiQLOptions:
 
 
 class GraphQLView(GraphQL[Context, None]):
-    """Builds a fresh `Context` per request and serves our GraphiQL page."""
+    """Builds a fresh `Context` per request and serves our GraphiQL page.
+
+    Requests Strawberry refuses before any GraphQL happens (a body that is
+    not a JSON object, an unknown operation name, a mutation over GET) get a
+    GraphQL error body with `extensions.code` instead of plain text.
+    """
 
     def __init__(self, schema: WethodSchema, settings: Settings) -> None:
         super().__init__(
@@ -81,6 +90,27 @@ class GraphQLView(GraphQL[Context, None]):
             request.headers,
             request.state.request_id,
         )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        try:
+            response = await self.run(request)
+        except HTTPException as error:
+            response = request_error(request, error.reason, error.status_code)
+        await response(scope, receive, send)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        """A JSON object or list (a batch), or a 400 naming what is wrong."""
+        try:
+            value = self.decode_json(data)
+        except (ValueError, RecursionError) as error:  # UnicodeDecodeError too
+            raise HTTPException(400, "The body is not valid JSON.") from error
+        if not isinstance(value, dict | list):
+            raise HTTPException(400, "A GraphQL request is a JSON object.")
+        return value
 
     def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
         # Strawberry also serves the page for `Accept: */*` (curl, probes,
@@ -121,3 +151,15 @@ class GraphQLView(GraphQL[Context, None]):
             (k, v) for k, v in sub_response.headers.raw if k != b"content-type"
         )
         return response
+
+
+def request_error(
+    request: Request, message: str, status: int, code: str = "BAD_REQUEST"
+) -> Response:
+    """A GraphQL error body for a request refused outside GraphQL execution."""
+    media_type = preferred_media_type(request.headers.get("accept"))
+    return JSONResponse(
+        {"errors": [{"message": message, "extensions": {"code": code}}]},
+        status_code=status,
+        media_type=media_type,
+    )
