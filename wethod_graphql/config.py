@@ -50,6 +50,7 @@ class Settings:
     retry_after_max: float = 5.0
     max_concurrency: int = 64
     max_ids: int = 100
+    max_calls: int = 1000
     max_depth: int = 15
     max_aliases: int = 100
     max_body: int = 1_048_576
@@ -86,6 +87,7 @@ class Settings:
             "retries",
             "max_concurrency",
             "max_ids",
+            "max_calls",
             "max_depth",
             "max_aliases",
             "max_body",
@@ -206,6 +208,7 @@ _PARSERS: dict[str, Callable[[str, str], Any]] = {
     "retry_after_max": _number(float),
     "max_concurrency": _number(int),
     "max_ids": _number(int),
+    "max_calls": _number(int),
     "max_depth": _number(int),
     "max_aliases": _number(int),
     "max_body": _number(int),

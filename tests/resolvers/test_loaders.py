@@ -29,7 +29,10 @@ async def loader(demo: DemoApi) -> AsyncIterator[ClientLoader]:
     async with create_http_client(settings, transport) as http:
         upstream = UpstreamClient(http, settings)
         yield ClientLoader(
-            upstream, Caller.from_headers(DEMO_HEADERS), max_batch_size=64
+            upstream,
+            Caller.from_headers(DEMO_HEADERS),
+            max_batch_size=64,
+            max_calls=100,
         )
 
 

@@ -157,3 +157,23 @@ async def test_entities_fragments_on_the_entity_union_are_looked_ahead(
     )
     [call] = service.demo.client_requests()
     assert call.query["include"] == "externalIdentifiers"
+
+
+@pytest.mark.parametrize("settings", [fast_settings(max_calls=3)])
+async def test_upstream_calls_per_operation_are_bounded(service: Service) -> None:
+    body = await service.query(
+        '{ clients(ids: ["1", "2", "3", "4", "5", "1"]) { id } }'
+    )
+    items = body["data"]["clients"]
+    assert [item and item["id"] for item in items] == ["1", "2", "3", None, None, "1"]
+    assert {e["extensions"]["code"] for e in body["errors"]} == {"BAD_USER_INPUT"}
+    assert "more than 3 upstream calls" in body["errors"][0]["message"]
+    assert len(service.demo.client_requests()) == 3
+
+
+async def test_leading_zeros_name_the_same_client(service: Service) -> None:
+    body = await service.query(
+        '{ a: client(id: "01") { id } b: client(id: "1") { id } }'
+    )
+    assert body == {"data": {"a": {"id": "1"}, "b": {"id": "1"}}}
+    assert len(service.demo.client_requests()) == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
 
@@ -212,3 +213,31 @@ async def test_graphiql_only_for_clients_that_ask_for_html(service: Service) -> 
         "/graphql", headers={"accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
     )
     assert browser.headers["content-type"].startswith("text/html")
+
+
+async def test_readyz_when_the_upstream_speaks_garbage() -> None:
+    # A TCP server that answers every connection with something not HTTP.
+    async def garbage(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        await reader.read(1024)
+        writer.write(b"HELLO WORLD\r\n\r\n")
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(garbage, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        settings = fast_settings(base_url=f"http://127.0.0.1:{port}", ready_timeout=1.0)
+        app = create_app(settings)
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app), base_url="http://s"
+            ) as client,
+        ):
+            response = await client.get("/readyz")
+    finally:
+        server.close()
+        await server.wait_closed()
+    assert response.status_code == 503

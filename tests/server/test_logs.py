@@ -51,3 +51,14 @@ def test_text_lines_and_quiet_libraries(capsys: pytest.CaptureFixture[str]) -> N
     assert "[-]" in err
     assert "upstream" not in err
     assert "access line" not in err
+
+
+@pytest.mark.usefixtures("restore_logging")
+def test_text_lines_cannot_be_forged(capsys: pytest.CaptureFixture[str]) -> None:
+    configure_logging("INFO", "text")
+    logging.getLogger("wethod_graphql.access").info(
+        '"GET %s" 404', "/x\n2026-01-01 ERROR wethod_graphql.errors [forged]\r"
+    )
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 1
+    assert "\\n2026-01-01 ERROR" in lines[0]

@@ -329,3 +329,20 @@ async def test_an_oversized_body_is_unavailable() -> None:
     async with upstream_client(fast_settings(), httpx.MockTransport(handler)) as up:
         with pytest.raises(UpstreamUnavailable, match="oversized"):
             await up.get_client(9, caller())
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"id": 1, "group_company": 10**30},
+        {"id": 1, "group_company": 2**31},
+        {"id": 1, "group_id": -5},
+        {"id": 0},
+        {"id": 2**63},
+    ],
+)
+def test_integers_out_of_the_contract_range_are_refused(
+    body: dict[str, object],
+) -> None:
+    with pytest.raises(RecordError):
+        parse_client(body)

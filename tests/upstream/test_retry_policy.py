@@ -114,3 +114,8 @@ def test_retry_after_replaces_the_backoff_up_to_the_cap() -> None:
     assert policy.delay(1, 5.0) == 5.0
     assert policy.delay(1, 5.5) is None
     assert policy.delay(2, 60.0) is None
+
+
+@pytest.mark.parametrize("value", ["²", "9" * 400, "1.5", "-3", "٣"])
+def test_retry_after_takes_only_plain_ascii_seconds(value: str) -> None:
+    assert parse_retry_after(value) is None

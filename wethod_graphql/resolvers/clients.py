@@ -56,8 +56,17 @@ async def client_reference(info: Info, id: str) -> ClientRecord:
 
 
 def _includes(info: Info) -> frozenset[str]:
-    # graphql-core's info: the look-ahead reads the AST it holds.
-    return include_paths(info._raw_info, CLIENT_TYPE)
+    """The includes below this field, looked ahead once per field and request.
+
+    `_entities` resolves up to a thousand representations with one `info`;
+    the answer is the same for each.
+    """
+    raw = info._raw_info  # graphql-core's info: the look-ahead reads its AST
+    field = tuple(map(id, raw.field_nodes))
+    known = info.context.includes.get(field)
+    if known is None:
+        known = info.context.includes[field] = include_paths(raw, CLIENT_TYPE)
+    return known
 
 
 def _item(result: ClientRecord | BaseException) -> ClientRecord | Exception:

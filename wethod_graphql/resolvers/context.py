@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from wethod_graphql.config import Settings
 from wethod_graphql.resolvers.loaders import ClientLoader
@@ -18,10 +18,11 @@ class Context:
     credential ever outlives the request that made it.
     """
 
-    request_id: str
     caller: Caller
     clients: ClientLoader
     max_ids: int
+    #: Include paths already looked ahead, by field (see `resolvers.clients`).
+    includes: dict[tuple[int, ...], frozenset[str]] = field(default_factory=dict)
 
 
 def build_context(
@@ -40,9 +41,10 @@ def build_context(
         default_company=settings.company,
         request_id=request_id,
     )
-    return Context(
-        request_id=request_id,
-        caller=caller,
-        clients=ClientLoader(upstream, caller, max_batch_size=settings.max_concurrency),
-        max_ids=settings.max_ids,
+    loader = ClientLoader(
+        upstream,
+        caller,
+        max_batch_size=settings.max_concurrency,
+        max_calls=settings.max_calls,
     )
+    return Context(caller=caller, clients=loader, max_ids=settings.max_ids)

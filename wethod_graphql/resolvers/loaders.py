@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from aiodataloader import DataLoader
 
+from wethod_graphql.errors import InputError
 from wethod_graphql.upstream import Caller, ClientRecord, DeletionFilter, UpstreamClient
 
 
@@ -40,12 +41,18 @@ class ClientLoader:
     """
 
     def __init__(
-        self, upstream: UpstreamClient, caller: Caller, max_batch_size: int
+        self,
+        upstream: UpstreamClient,
+        caller: Caller,
+        max_batch_size: int,
+        max_calls: int,
     ) -> None:
         self._upstream = upstream
         self._caller = caller
+        self._calls_left = max_calls
+        self._max_calls = max_calls
         # aiodataloader binds the running loop here: build it inside a request.
-        self._loader: DataLoader[ClientKey, asyncio.Task[ClientRecord]] = DataLoader(
+        self._loader: DataLoader[ClientKey, asyncio.Future[ClientRecord]] = DataLoader(
             batch_load_fn=self._load_batch, max_batch_size=max_batch_size
         )
         self.batches: list[int] = []  # sizes of the batches dispatched, for tests
@@ -62,26 +69,49 @@ class ClientLoader:
 
     async def _load_batch(
         self, keys: list[ClientKey]
-    ) -> list[asyncio.Task[ClientRecord]]:
+    ) -> list[asyncio.Future[ClientRecord]]:
         self.batches.append(len(keys))
         includes: dict[tuple[int, DeletionFilter], frozenset[str]] = {}
         for key in keys:
             group = (key.id, key.deleted)
             includes[group] = includes.get(group, frozenset()) | key.include
         calls = {
-            (client_id, deleted): asyncio.ensure_future(
-                self._upstream.get_client(
-                    client_id, self._caller, include=include, deleted=deleted
-                )
-            )
+            (client_id, deleted): self._call(client_id, deleted, include)
             for (client_id, deleted), include in includes.items()
         }
-        for call in calls.values():
-            call.add_done_callback(_retrieve)
         return [calls[key.id, key.deleted] for key in keys]
 
+    def _call(
+        self, client_id: int, deleted: DeletionFilter, include: frozenset[str]
+    ) -> asyncio.Future[ClientRecord]:
+        """The upstream call for one client, or its refusal past the budget.
 
-def _retrieve(call: asyncio.Task[ClientRecord]) -> None:
+        One request may make at most `max_calls` upstream calls: without a
+        bound, 100 aliases of 100 ids each would queue 10,000 calls ahead of
+        every other caller's on the process-wide concurrency cap.
+        """
+        if self._calls_left <= 0:
+            refused: asyncio.Future[ClientRecord] = (
+                asyncio.get_running_loop().create_future()
+            )
+            refused.set_exception(
+                InputError(
+                    f"The operation needs more than {self._max_calls} upstream "
+                    "calls; split it."
+                )
+            )
+            return refused
+        self._calls_left -= 1
+        call = asyncio.ensure_future(
+            self._upstream.get_client(
+                client_id, self._caller, include=include, deleted=deleted
+            )
+        )
+        call.add_done_callback(_retrieve)
+        return call
+
+
+def _retrieve(call: asyncio.Future[ClientRecord]) -> None:
     # Every field awaiting a call may have been cancelled (its parent nulled);
     # reading the outcome here keeps asyncio from logging it as lost.
     if not call.cancelled():

@@ -22,6 +22,18 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+#: Control characters as escapes, so no logged value can start a new line.
+_CONTROL = {i: f"\\x{i:02x}" for i in (*range(32), 127)} | {10: "\\n", 13: "\\r"}
+
+
+class TextFormatter(logging.Formatter):
+    """One physical line per record, whatever a message carries."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        record.message = record.message.translate(_CONTROL)
+        return super().formatMessage(record)
+
+
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, object] = {
@@ -41,7 +53,7 @@ def configure_logging(level: str, fmt: str) -> None:
     handler = logging.StreamHandler()
     handler.addFilter(RequestIdFilter())
     handler.setFormatter(
-        JsonFormatter() if fmt == "json" else logging.Formatter(_TEXT_FORMAT)
+        JsonFormatter() if fmt == "json" else TextFormatter(_TEXT_FORMAT)
     )
     root = logging.getLogger()
     root.handlers[:] = [handler]

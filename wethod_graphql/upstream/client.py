@@ -55,7 +55,9 @@ MAX_BODY_BYTES = 4 * 1024 * 1024
 #: the transport leaves unmapped, and socket errors from in-process transports.
 TRANSPORT_ERRORS = (httpx.HTTPError, aiohttp.ClientError, OSError)
 
-_ID = re.compile(r"^[1-9][0-9]{0,18}$")
+_ID = re.compile(r"[0-9]{1,19}")
+#: Ids are 64-bit integers upstream; a larger one cannot name a client.
+_MAX_ID = 2**63 - 1
 
 _STATUS_ERRORS: Mapping[int, tuple[type[UpstreamError], str]] = {
     401: (Unauthenticated, "The Wethod API did not accept the credentials."),
@@ -68,9 +70,10 @@ _STATUS_ERRORS: Mapping[int, tuple[type[UpstreamError], str]] = {
 def parse_client_id(value: str | int) -> int:
     """An id as the API accepts it (`[0-9]+`, >= 1), or `InputError`."""
     text = str(value)
-    if not _ID.fullmatch(text):
+    number = int(text) if _ID.fullmatch(text) else 0
+    if not 1 <= number <= _MAX_ID:
         raise InputError(f"Invalid client id {text[:40]!r}: expected an integer >= 1.")
-    return int(text)
+    return number
 
 
 class UpstreamClient:
@@ -131,7 +134,7 @@ class UpstreamClient:
         """Whether the upstream answers HTTP at all (any status), quickly."""
         try:
             await self._http.head("/", timeout=self._ping_timeout)
-        except httpx.HTTPError:
+        except TRANSPORT_ERRORS:
             return False
         return True
 

@@ -27,15 +27,8 @@ def create_http_client(
 ) -> httpx.AsyncClient:
     """One client for the process; the server's lifespan opens and closes it.
 
-    The pool holds as many connections as calls may be in flight, so a call
-    that got a concurrency slot never queues again for a connection.
     `transport` is the seam tests use to reach the demo API in-process.
     """
-    limits = httpx.Limits(
-        max_connections=settings.max_concurrency,
-        max_keepalive_connections=settings.max_concurrency,
-        keepalive_expiry=KEEPALIVE_SECONDS,
-    )
     return httpx.AsyncClient(
         base_url=settings.base_url,
         transport=transport or AiohttpTransport(client=_session_factory(settings)),
@@ -49,7 +42,6 @@ def create_http_client(
             connect=settings.connect_timeout,
             pool=settings.timeout,
         ),
-        limits=limits,
         # Shared by every caller, so it must keep no cookie (see above).
         cookies=CookieJar(DefaultCookiePolicy(allowed_domains=[])),
         follow_redirects=False,
@@ -60,7 +52,11 @@ def create_http_client(
 
 
 def _session_factory(settings: Settings) -> Callable[[], aiohttp.ClientSession]:
-    """The aiohttp session, made on first use (inside the running loop)."""
+    """The aiohttp session, made on first use (inside the running loop).
+
+    Its pool holds as many connections as calls may be in flight, so a call
+    that got a concurrency slot never queues again for a connection.
+    """
 
     def create() -> aiohttp.ClientSession:
         connector = aiohttp.TCPConnector(

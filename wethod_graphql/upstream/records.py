@@ -13,9 +13,12 @@ import enum
 import types
 import typing
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
+
+#: Ids are 64-bit integers upstream.
+MAX_ID = 2**63 - 1
 
 
 class DeletionFilter(enum.Enum):
@@ -65,7 +68,8 @@ class ClientRecord:
     country: str | None = None
     vat: str | None = None
     payment_condition: str | None = None
-    group_company: int | None = None
+    # Served as a GraphQL `Int`: 32 bits.
+    group_company: int | None = field(default=None, metadata={"max": 2**31 - 1})
     sdi_code: str | None = None
     pec: str | None = None
     administration_email: str | None = None
@@ -118,13 +122,16 @@ def _field_parsers(cls: type[Any]) -> tuple[tuple[str, Parser, bool], ...]:
         optional = isinstance(hint, types.UnionType) and type(None) in args
         inner = next(a for a in args if a is not type(None)) if optional else hint
         required = f.default is dataclasses.MISSING
-        parsers.append((f.name, _parser_for(inner), required))
+        parser = (
+            _integer(f.metadata.get("max", MAX_ID))
+            if inner is int
+            else _parser_for(inner)
+        )
+        parsers.append((f.name, parser, required))
     return tuple(parsers)
 
 
 def _parser_for(hint: object) -> Parser:
-    if hint is int:
-        return _integer
     if hint is str:
         return _string
     if hint is datetime:
@@ -137,11 +144,18 @@ def _parser_for(hint: object) -> Parser:
     raise TypeError(f"no parser for {hint!r}")  # pragma: no cover - a new field type
 
 
-def _integer(raw: object) -> int:
-    # bool is an int subclass; `true` is never a valid id or count.
-    if isinstance(raw, bool) or not isinstance(raw, int):
-        raise TypeError(f"expected an integer, got {type(raw).__name__}")
-    return raw
+def _integer(maximum: int) -> Parser:
+    """Every integer of the contract is >= 1 (ids, the group company)."""
+
+    def parse(raw: object) -> int:
+        # bool is an int subclass; `true` is never a valid id or count.
+        if isinstance(raw, bool) or not isinstance(raw, int):
+            raise TypeError(f"expected an integer, got {type(raw).__name__}")
+        if not 1 <= raw <= maximum:
+            raise ValueError(f"expected an integer in 1..{maximum}")
+        return raw
+
+    return parse
 
 
 def _string(raw: object) -> str:

@@ -9,6 +9,7 @@ it is within `max_retry_after`; a longer one is respected by not retrying.
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,6 +19,8 @@ from email.utils import parsedate_to_datetime
 RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
 
 _MAX_BACKOFF = 2.0
+# ASCII digits only (`str.isdigit` takes "²"), and few enough to stay finite.
+_SECONDS = re.compile(r"[0-9]{1,9}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +45,7 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if _SECONDS.fullmatch(value):
         return float(value)
     try:
         when = parsedate_to_datetime(value)
