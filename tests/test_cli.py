@@ -14,7 +14,7 @@ import pytest
 
 from tests.conftest import DEMO_HEADERS
 from tests.servers import run_command, run_in_thread
-from wethod_graphql.cli import main
+from wethod_graphql.cli import main, parser, serve_settings
 from wethod_graphql.demo import DemoApi
 
 ROOT = Path(__file__).parents[1]
@@ -113,3 +113,27 @@ def test_missing_graphiql_assets_stop_serve_cleanly(
     environ = {"WETHOD_GRAPHIQL_ASSETS_DIR": str(tmp_path / "nowhere")}
     assert main(["serve"], environ=environ) == 2
     assert "WETHOD_GRAPHIQL_ASSETS_DIR" in capsys.readouterr().err
+
+
+def test_serve_flags_override_the_environment() -> None:
+    args = parser().parse_args(
+        ["serve", "--max-ids", "7", "--timeout", "2.5", "--upstream", "http://up:9/"]
+    )
+    environ = {"WETHOD_MAX_IDS": "50", "WETHOD_COMPANY": "acme"}
+    settings = serve_settings(args, environ)
+    assert (settings.max_ids, settings.timeout, settings.company) == (7, 2.5, "acme")
+    assert settings.base_url == "http://up:9"
+
+
+def test_no_token_flag(capsys: pytest.CaptureFixture[str]) -> None:
+    # A token on a command line is visible to every user of the machine.
+    with pytest.raises(SystemExit):
+        parser().parse_args(["serve", "--token", "secret"])
+    assert "unrecognized arguments" in capsys.readouterr().err
+
+
+def test_bad_flag_values_are_named_like_their_variable(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["serve", "--max-ids", "many"], environ={}) == 2
+    assert "WETHOD_MAX_IDS" in capsys.readouterr().err

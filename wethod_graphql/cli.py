@@ -23,6 +23,11 @@ from wethod_graphql.schema.build import build_schema
 from wethod_graphql.server.app import create_app
 from wethod_graphql.server.logs import configure_logging
 
+#: Settings that are no `serve` flag: a token on a command line is visible to
+#: every user of the machine (`ps`), and `--upstream` names the base URL.
+_NOT_FLAGS = frozenset({"token", "base_url"})
+_FLAG_PREFIX = "setting_"
+
 #: In-flight requests get this long to finish after SIGTERM.
 GRACEFUL_SHUTDOWN_SECONDS = 20
 
@@ -30,7 +35,7 @@ GRACEFUL_SHUTDOWN_SECONDS = 20
 def main(
     argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None
 ) -> int:
-    args = _parser().parse_args(argv)
+    args = parser().parse_args(argv)
     try:
         return int(args.run(args, os.environ if environ is None else environ))
     except ConfigError as error:
@@ -38,7 +43,7 @@ def main(
         return 2
 
 
-def _parser() -> argparse.ArgumentParser:
+def parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="wethod-graphql",
         description="A GraphQL facade and federation subgraph over the Wethod API.",
@@ -55,6 +60,15 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="serve the embedded demo API's sample data: no token, no network",
     )
+    for name, env in Settings.variables().items():
+        if name in _NOT_FLAGS:
+            continue
+        serve.add_argument(
+            "--" + name.replace("_", "-"),
+            dest=_FLAG_PREFIX + name,
+            metavar="VALUE",
+            help=f"overrides {env}",
+        )
     serve.set_defaults(run=_serve)
 
     demo = commands.add_parser("demo-api", help="run the demo REST API alone")
@@ -69,10 +83,25 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _serve(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
-    settings = Settings.from_environ(environ)
+def serve_settings(args: argparse.Namespace, environ: Mapping[str, str]) -> Settings:
+    """The environment's settings with the `serve` flags over them.
+
+    A flag is its variable given on the command line: parsed and checked the
+    same way, and named the same way in errors.
+    """
+    variables = Settings.variables()
+    flags = {
+        variables[key.removeprefix(_FLAG_PREFIX)]: value
+        for key, value in vars(args).items()
+        if key.startswith(_FLAG_PREFIX) and value is not None
+    }
     if args.upstream:
-        settings = settings.replace(base_url=args.upstream.rstrip("/"))
+        flags[variables["base_url"]] = args.upstream
+    return Settings.from_environ({**environ, **flags})
+
+
+def _serve(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
+    settings = serve_settings(args, environ)
     transport: httpx.AsyncBaseTransport | None = None
     if args.demo:
         settings, transport = _demo_wiring(settings)

@@ -105,16 +105,22 @@ class Settings:
             _check(origin, "WETHOD_CORS_ORIGINS", _is_http_url, "http(s) origins")
 
     @classmethod
+    def variables(cls) -> dict[str, str]:
+        """Each setting read from the environment, and its variable."""
+        return {
+            f.name: _env_name(f.name)
+            for f in dataclasses.fields(cls)
+            if f.metadata.get("env", True) is not None
+        }
+
+    @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> Settings:
         """Read every `WETHOD_*` variable that is set and non-empty."""
         values: dict[str, Any] = {}
-        for setting in dataclasses.fields(cls):
-            env = _env_name(setting.name)
-            if setting.metadata.get("env", env) is None:
-                continue
+        for name, env in cls.variables().items():
             raw = environ.get(env, "").strip()
             if raw:
-                values[setting.name] = _PARSERS[setting.name](raw, env)
+                values[name] = _PARSERS[name](raw, env)
         return cls(**values)
 
     def replace(self, **changes: Any) -> Settings:
