@@ -51,17 +51,21 @@ async def test_readyz_when_the_upstream_answers(service: Service) -> None:
     assert response.status_code == 200
 
 
-async def test_readyz_when_the_upstream_is_down() -> None:
-    # Nothing listens on port 9 of loopback (discard): connection refused.
-    settings = fast_settings(base_url="http://127.0.0.1:9", ready_timeout=0.5)
-    app = create_app(settings)
+async def readyz_against(base_url: str) -> httpx.Response:
+    """`/readyz` of a service (real transport, real lifespan) over `base_url`."""
+    app = create_app(fast_settings(base_url=base_url, ready_timeout=1.0))
     async with (
         app.router.lifespan_context(app),
         httpx.AsyncClient(
             transport=httpx.ASGITransport(app=app), base_url="http://s"
         ) as client,
     ):
-        response = await client.get("/readyz")
+        return await client.get("/readyz")
+
+
+async def test_readyz_when_the_upstream_is_down() -> None:
+    # Nothing listens on port 9 of loopback (discard): connection refused.
+    response = await readyz_against("http://127.0.0.1:9")
     assert response.status_code == 503
     assert response.json()["status"] == "upstream unreachable"
 
@@ -228,15 +232,7 @@ async def test_readyz_when_the_upstream_speaks_garbage() -> None:
     server = await asyncio.start_server(garbage, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
     try:
-        settings = fast_settings(base_url=f"http://127.0.0.1:{port}", ready_timeout=1.0)
-        app = create_app(settings)
-        async with (
-            app.router.lifespan_context(app),
-            httpx.AsyncClient(
-                transport=httpx.ASGITransport(app=app), base_url="http://s"
-            ) as client,
-        ):
-            response = await client.get("/readyz")
+        response = await readyz_against(f"http://127.0.0.1:{port}")
     finally:
         server.close()
         await server.wait_closed()
