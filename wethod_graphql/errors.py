@@ -5,7 +5,7 @@ reaches the GraphQL layer is a bug and is masked for the client.
 
     WethodGraphQLError
     ├── ConfigError                 a setting is invalid (start-up only)
-    ├── InputError                  BAD_USER_INPUT: rejected before any upstream call
+    ├── InputError                  BAD_USER_INPUT: the caller's input, refused here
     └── UpstreamError               talking to the Wethod API went wrong
         ├── UpstreamBadRequest      BAD_USER_INPUT       400, with `failures`
         ├── Unauthenticated         UNAUTHENTICATED      401, or no credentials
@@ -44,7 +44,11 @@ class ConfigError(WethodGraphQLError):
 
 
 class InputError(WethodGraphQLError):
-    """The caller's input was rejected before any upstream call."""
+    """The caller's input was refused by the service itself.
+
+    Raised before the call it concerns: a malformed id or header, too many
+    ids, or an operation past its budget of upstream calls.
+    """
 
     code = "BAD_USER_INPUT"
 

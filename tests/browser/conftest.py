@@ -52,9 +52,12 @@ def graphiql_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[st
         return
     if not (ASSETS_DIR / "graphiql.min.js").is_file():
         _unavailable("GraphiQL assets not installed: run graphiql/install-assets")
+    # The demo as a fresh machine runs it: no WETHOD_* setting of this shell.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WETHOD_")}
     with run_command(
         [sys.executable, "-m", "wethod_graphql", "serve", "--demo", "--port", "0"],
         tmp_path_factory.mktemp("serve") / "stderr.log",
+        env=env,
     ) as running:
         yield running.url
 

@@ -1,7 +1,7 @@
 """Fixtures for the federation proof: real Node tooling around the live service.
 
 Session: `node`/`npm` located (skip without them, fail under CI=true) and
-`node_modules` installed with `npm ci` when missing or older than the lock.
+`node_modules` installed with `npm ci` when no complete install is there.
 Module: the demo API, the service over it under uvicorn on loopback, the
 projects subgraph, the composed supergraph and an Apollo Gateway over both.
 Every child process has its stdout piped (only its first line is read, with a

@@ -31,7 +31,6 @@ async def loader(demo: DemoApi) -> AsyncIterator[ClientLoader]:
         yield ClientLoader(
             upstream,
             Caller.from_headers(DEMO_HEADERS),
-            max_batch_size=64,
             max_calls=100,
         )
 

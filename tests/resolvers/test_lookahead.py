@@ -9,6 +9,7 @@ import pytest
 from graphql import FieldNode, FragmentDefinitionNode, OperationDefinitionNode, parse
 
 from wethod_graphql.resolvers.lookahead import RELATIONS, Relation, include_paths
+from wethod_graphql.upstream import CLIENT_INCLUDES
 
 #: A registry with a nested relation, as the next REST include would add.
 NESTED = {
@@ -106,3 +107,18 @@ def test_chained_fragments_cost_linear_time() -> None:
     )
     query = f"{{ client {{ ...F0 }} }} {chain} fragment F40 on Client {{ externalIdentifiers {{ id }} }}"
     assert include_paths(root_info(query), "Client") == {"externalIdentifiers"}
+
+
+def registry_paths(type_name: str, prefix: str = "", depth: int = 4) -> set[str]:
+    """Every include path `RELATIONS` can produce from `type_name`."""
+    paths: set[str] = set()
+    for relation in RELATIONS.get(type_name, {}).values():
+        path = prefix + relation.include
+        paths.add(path)
+        if depth > 1:
+            paths |= registry_paths(relation.type_name, path + ".", depth - 1)
+    return paths
+
+
+def test_every_relation_is_an_include_the_upstream_accepts() -> None:
+    assert registry_paths("Client") <= CLIENT_INCLUDES

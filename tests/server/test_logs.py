@@ -13,12 +13,20 @@ from wethod_graphql.server.logs import configure_logging, request_id_var
 
 @pytest.fixture
 def restore_logging() -> Iterator[None]:
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
+    """`configure_logging` changes process-wide loggers; put them back."""
+    names = ("", "httpx", "uvicorn", "uvicorn.error", "uvicorn.access")
+    saved = {
+        name: (lg.handlers[:], lg.level, lg.propagate, lg.disabled)
+        for name in names
+        for lg in [logging.getLogger(name)]
+    }
     yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
-    logging.getLogger("uvicorn.access").disabled = False
+    for name, (handlers, level, propagate, disabled) in saved.items():
+        lg = logging.getLogger(name)
+        lg.handlers[:] = handlers
+        lg.setLevel(level)
+        lg.propagate = propagate
+        lg.disabled = disabled
 
 
 @pytest.mark.usefixtures("restore_logging")

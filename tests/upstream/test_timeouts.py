@@ -17,7 +17,7 @@ from wethod_graphql.errors import UpstreamTimeout
 
 from .conftest import caller, upstream_client
 
-MARGIN = 0.25
+MARGIN = 0.5  # a shared 2-core machine; the budgets are what is tested
 
 
 async def test_a_slow_upstream_hits_the_budget_across_retries(

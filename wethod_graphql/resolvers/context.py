@@ -44,7 +44,6 @@ def build_context(
     loader = ClientLoader(
         upstream,
         caller,
-        max_batch_size=settings.max_concurrency,
         max_calls=settings.max_calls,
     )
     return Context(caller=caller, clients=loader, max_ids=settings.max_ids)

@@ -44,7 +44,6 @@ class ClientLoader:
         self,
         upstream: UpstreamClient,
         caller: Caller,
-        max_batch_size: int,
         max_calls: int,
     ) -> None:
         self._upstream = upstream
@@ -53,7 +52,10 @@ class ClientLoader:
         self._max_calls = max_calls
         # aiodataloader binds the running loop here: build it inside a request.
         self._loader: DataLoader[ClientKey, asyncio.Future[ClientRecord]] = DataLoader(
-            batch_load_fn=self._load_batch, max_batch_size=max_batch_size
+            # No batch size: a split batch could fetch one client twice, once
+            # per include set. `max_calls` and the upstream's concurrency cap
+            # bound the work instead.
+            batch_load_fn=self._load_batch
         )
         self.batches: list[int] = []  # sizes of the batches dispatched, for tests
 

@@ -4,7 +4,8 @@ A relation the REST API embeds only on request (`include=...`) is a nested
 GraphQL field. The root field walks what is really selected below it (named
 and inline fragments, aliases, `@skip`/`@include` with the operation's
 variables) and asks for exactly those relations, in dot-notation when they
-nest. The relations are declared once, in `RELATIONS`: the next one is a line.
+nest. The relations are declared once, in `RELATIONS` (the upstream accepts
+the same names, in `upstream.CLIENT_INCLUDES`; a test keeps the two in step).
 
 The walk reads graphql-core's AST directly and descends only into fragments
 and relations: Strawberry's `info.selected_fields` converts every argument

@@ -2,7 +2,7 @@
 
 With that type the status tells request errors (parse, validation, bad
 variables: no `data` at all, 400) from field errors (200). Clients that ask
-for `application/json` (or nothing) get it, always with 200, as before.
+for `application/json` (or nothing) get that, always with status 200.
 """
 
 from __future__ import annotations

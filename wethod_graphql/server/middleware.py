@@ -119,6 +119,13 @@ class _BodyTooLarge(Exception):
 
 def _too_large(max_bytes: int) -> JSONResponse:
     return JSONResponse(
-        {"errors": [{"message": f"Request body over {max_bytes} bytes."}]},
+        {
+            "errors": [
+                {
+                    "message": f"Request body over {max_bytes} bytes.",
+                    "extensions": {"code": "BAD_REQUEST"},
+                }
+            ]
+        },
         status_code=413,
     )

@@ -42,7 +42,7 @@ def create_http_client(
             connect=settings.connect_timeout,
             pool=settings.timeout,
         ),
-        # Shared by every caller, so it must keep no cookie (see above).
+        # Shared by every caller, so it must keep no cookie (as the session below).
         cookies=CookieJar(DefaultCookiePolicy(allowed_domains=[])),
         follow_redirects=False,
         # Proxy variables and .netrc credentials from the environment would
