@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import httpx
@@ -137,3 +139,34 @@ def test_bad_flag_values_are_named_like_their_variable(
 ) -> None:
     assert main(["serve", "--max-ids", "many"], environ={}) == 2
     assert "WETHOD_MAX_IDS" in capsys.readouterr().err
+
+
+def test_demo_api_serves_the_rest_api_alone(tmp_path: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [*COMMAND, "demo-api", "--port", str(port)]
+    with (tmp_path / "err.log").open("wb") as log:
+        process = subprocess.Popen(command, stdout=log, stderr=log)  # noqa: S603
+        try:
+            response = _get_when_up(
+                f"http://127.0.0.1:{port}/api/clients/1",
+                headers={**DEMO_HEADERS, "wethod-version": "2024-06-15"},
+            )
+        finally:
+            process.terminate()
+            process.wait(10)
+    assert response.json()["corporate_name"] == "Rossi Arredamenti S.r.l."
+
+
+def _get_when_up(
+    url: str, headers: dict[str, str], within: float = 20.0
+) -> httpx.Response:
+    deadline = time.monotonic() + within
+    while True:
+        try:
+            return httpx.get(url, headers=headers)
+        except httpx.ConnectError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
