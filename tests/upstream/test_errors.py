@@ -212,17 +212,3 @@ async def test_502_503_504_after_every_attempt_are_unavailable(
     assert (caught.value.status, caught.value.key) == (status, key)
     assert_clean(caught.value)
     assert [r.status for r in demo.client_requests()] == [status] * 3
-
-
-async def test_a_redirect_is_not_followed(demo: DemoApi) -> None:
-    seen: list[httpx.Request] = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        seen.append(request)
-        return httpx.Response(302, headers={"location": "http://evil.example/"})
-
-    async with upstream_client(fast_settings(), httpx.MockTransport(handler)) as up:
-        with pytest.raises(UpstreamUnavailable) as caught:
-            await up.get_client(1, caller())
-    assert caught.value.status == 302
-    assert [str(r.url.host) for r in seen] == ["demo"]

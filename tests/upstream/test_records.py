@@ -320,17 +320,6 @@ async def test_invalid_json_over_loopback(demo: DemoApi, loopback: str) -> None:
             await upstream.get_client(1, caller())
 
 
-async def test_an_oversized_body_is_unavailable() -> None:
-    huge = json.dumps({**FULL_BODY, "notes": "x" * (5 * 1024 * 1024)}).encode()
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, content=huge)
-
-    async with upstream_client(fast_settings(), httpx.MockTransport(handler)) as up:
-        with pytest.raises(UpstreamUnavailable, match="oversized"):
-            await up.get_client(9, caller())
-
-
 @pytest.mark.parametrize(
     "body",
     [
