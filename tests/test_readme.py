@@ -6,7 +6,10 @@ import json
 import re
 from pathlib import Path
 
+from graphql import OperationDefinitionNode, parse, print_ast
+
 from tests.conftest import Service
+from wethod_graphql.server.view import DEMO_OPERATION
 
 README = (Path(__file__).parents[1] / "README.md").read_text()
 
@@ -24,3 +27,12 @@ async def test_readme_query_gives_the_readme_answer(service: Service) -> None:
         (r.client_id, r.query.get("include")) for r in service.demo.client_requests()
     )
     assert calls == [(1, "externalIdentifiers"), (2, None), (7, None), (9999, None)]
+
+
+def test_graphiql_demo_operation_is_the_readme_query() -> None:
+    """What GraphiQL opens with in demo mode is the query the README shows."""
+    readme = parse(block("graphql")).definitions[0]
+    demo = parse(DEMO_OPERATION).definitions[0]
+    assert isinstance(readme, OperationDefinitionNode)
+    assert isinstance(demo, OperationDefinitionNode)
+    assert print_ast(demo.selection_set) == print_ast(readme.selection_set)

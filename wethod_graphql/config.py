@@ -27,7 +27,7 @@ T = TypeVar("T")
 COMPANY_SLUG = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
 _API_VERSION = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 #: A token goes out in a header: printable ASCII only, as a caller's must be.
-_TOKEN = re.compile(r"^[!-~]{1,4096}$")
+TOKEN = re.compile(r"[!-~]{1,4096}")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 _LOG_FORMATS = ("text", "json")
 _TRUE = ("1", "true", "yes", "on")
@@ -149,7 +149,7 @@ def _is_slug(value: str) -> bool:
 
 
 def _is_token(value: Secret) -> bool:
-    return bool(_TOKEN.fullmatch(str(value)))
+    return bool(TOKEN.fullmatch(str(value)))
 
 
 def _is_http_url(value: str) -> bool:

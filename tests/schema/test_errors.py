@@ -145,11 +145,13 @@ async def test_expected_errors_are_not_logged_as_errors(
 async def test_shared_future_survives_a_sibling_nulling_the_root(
     service: Service,
 ) -> None:
-    """graphql-core cancels siblings when a non-null field fails (PITFALLS 1).
+    """A non-null root error next to fields sharing one loader key (PITFALLS 1).
 
-    `clients` is non-null: its error nulls `data` while `a` and `b` still
-    await one shared loader future. Cancelling that future would make
-    `execute` raise and the server answer 500.
+    `clients` is non-null: its error nulls `data` and graphql-core cancels
+    `a` and `b`, which await one shared loader key. The answer stays a 200
+    with the error. With the root nulled no field survives to see a cancelled
+    future, so this passes even unshielded; the shield itself is proven by
+    `tests/resolvers/test_loaders.py`, where one awaiter outlives the other.
     """
     service.demo.faults.delay(None, 0.05)
     body = await service.query(

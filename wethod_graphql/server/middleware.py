@@ -7,7 +7,6 @@ nothing is buffered twice.
 from __future__ import annotations
 
 import logging
-import re
 import time
 import uuid
 
@@ -16,10 +15,9 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from wethod_graphql.server.logs import request_id_var
+from wethod_graphql.upstream.caller import REQUEST_ID
 
 access_log = logging.getLogger("wethod_graphql.access")
-
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:/+=-]{1,128}$")
 
 
 class RequestIdMiddleware:
@@ -37,7 +35,7 @@ class RequestIdMiddleware:
             await self.app(scope, receive, send)
             return
         incoming = Headers(scope=scope).get("x-request-id", "")
-        request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request_id = incoming if REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
         token = request_id_var.set(request_id)
         started = time.perf_counter()

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from starlette.datastructures import Secret
 
-from wethod_graphql.config import COMPANY_SLUG
+from wethod_graphql.config import COMPANY_SLUG, TOKEN
 from wethod_graphql.errors import (
     InputError,
     PreconditionFailed,
@@ -22,11 +22,13 @@ from wethod_graphql.errors import (
     WethodGraphQLError,
 )
 
-_BEARER = re.compile(r"^Bearer +([!-~]{1,4096})$", re.IGNORECASE)
+_BEARER = re.compile(rf"Bearer +({TOKEN.pattern})", re.IGNORECASE)
+#: A request id worth forwarding and echoing: short, no spaces or controls.
+REQUEST_ID = re.compile(r"[A-Za-z0-9._:/+=-]{1,128}")
 _TRACE_HEADERS = {
     "traceparent": re.compile(r"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"),
     "tracestate": re.compile(r"^[ -~]{1,512}$"),
-    "x-request-id": re.compile(r"^[A-Za-z0-9._:/+=-]{1,128}$"),
+    "x-request-id": REQUEST_ID,
 }
 
 
@@ -65,7 +67,7 @@ class Caller:
         authorization: Secret | None = None
         incoming = lowered.get("authorization", "").strip()
         if incoming:
-            match = _BEARER.match(incoming)
+            match = _BEARER.fullmatch(incoming)
             if match:
                 authorization = Secret(f"Bearer {match.group(1)}")
             else:
