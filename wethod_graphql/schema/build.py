@@ -2,23 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from inspect import isawaitable
+from typing import Any, TypeGuard, cast
 
 import strawberry
-from graphql import GraphQLError
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxTokensLimiter,
-    ParserCache,
-    ValidationCache,
-)
+from graphql import ASTValidationRule, GraphQLError, specified_rules
+from graphql import execute as execute_document
+from strawberry.execution import optimized_is_awaitable
+from strawberry.extensions import AddValidationRules, MaxTokensLimiter
 from strawberry.federation.schema import FederationAny
+from strawberry.schema.schema import DEFAULT_ALLOWED_OPERATION_TYPES
 from strawberry.types import ExecutionContext, ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from wethod_graphql.errors import InputError
 from wethod_graphql.schema.clients import Client
-from wethod_graphql.schema.errors import ErrorCodes, log_errors, present_unhandled
+from wethod_graphql.schema.errors import (
+    ErrorCodes,
+    log_errors,
+    present,
+    present_unhandled,
+)
 from wethod_graphql.schema.limits import limit_rules
+from wethod_graphql.schema.operations import Operation, PreparedOperations
 from wethod_graphql.schema.query import Query
 
 #: Entity types `_entities` resolves, by `__typename`.
@@ -31,17 +38,112 @@ MAX_REPRESENTATIONS = 1000
 #: otherwise cost seconds. GraphiQL's introspection query is under 200.
 MAX_TOKENS = 20_000
 
-#: Distinct operation texts whose parse and validation are kept.
-CACHE_SIZE = 512
+#: Strawberry's awaitable check (fast for plain values), as its own path uses;
+#: it is typed as a plain predicate.
+_is_awaitable = cast(
+    "Callable[[Any], TypeGuard[Awaitable[Any]]]", optimized_is_awaitable
+)
+
+#: Characters of operation texts kept parsed and validated: at about 100
+#: bytes of syntax tree per character, some 25 MiB at most.
+CACHE_CHARS = 256 * 1024
+#: A longer text is prepared for its request only, never kept.
+CACHE_TEXT_CHARS = 16 * 1024
 
 
 class WethodSchema(strawberry.federation.Schema):
-    """A federation v2 schema that logs by severity and checks representations."""
+    """A federation v2 schema that logs by severity and checks representations.
 
-    async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:
-        result = await super().execute(*args, **kwargs)
-        # A syntax error raised by ParserCache's hook skips the extensions'
-        # post-operation step; give those errors their code here.
+    An operation text seen before runs straight on graphql-core's executor
+    (with Strawberry's executor class, so resolvers see the same `info`);
+    see `schema.operations`. What only Strawberry's full path knows how to
+    refuse (no query, an ambiguous or unknown operation name, an operation
+    type the transport forbids) still takes that path.
+    """
+
+    def __init__(
+        self,
+        *args: Any,
+        validation_rules: Sequence[type[ASTValidationRule]] = (),
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.operations = PreparedOperations(
+            self._schema,
+            (*specified_rules, *validation_rules),
+            max_tokens=MAX_TOKENS,
+            max_chars=CACHE_CHARS,
+            max_text_chars=CACHE_TEXT_CHARS,
+        )
+
+    async def execute(
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
+        allowed_operation_types: Iterable[OperationType] | None = None,
+        operation_extensions: dict[str, Any] | None = None,
+    ) -> ExecutionResult:
+        allowed = allowed_operation_types or DEFAULT_ALLOWED_OPERATION_TYPES
+        prepared = self.operations.prepare(query) if query else None
+        if prepared is not None and prepared.errors:
+            return _refused(prepared.errors, parsed=prepared.parsed)
+        operation = prepared.choose(operation_name) if prepared else None
+        if operation is None or operation.type not in allowed:
+            return await self._execute_with_hooks(
+                query,
+                variable_values,
+                context_value,
+                root_value,
+                operation_name,
+                allowed,
+                operation_extensions,
+            )
+        return await self._execute_prepared(
+            operation,
+            variable_values,
+            context_value,
+            root_value,
+            operation_extensions,
+        )
+
+    async def _execute_prepared(
+        self,
+        operation: Operation,
+        variable_values: dict[str, Any] | None,
+        context_value: Any | None,
+        root_value: Any | None,
+        operation_extensions: dict[str, Any] | None,
+    ) -> ExecutionResult:
+        outcome = execute_document(
+            self._schema,
+            operation.document,
+            root_value=root_value,
+            context_value=context_value,
+            variable_values=variable_values,
+            operation_name=operation.name,
+            executor_class=self.execution_context_class,
+            is_awaitable=_is_awaitable,
+            operation_extensions=operation_extensions,
+        )
+        result = await outcome if isawaitable(outcome) else outcome
+        if not result.errors:
+            return ExecutionResult(data=result.data, errors=None)
+        log_errors(result.errors, operation.name)
+        return ExecutionResult(
+            data=result.data,
+            errors=[
+                present(error, parsed=True, executed=True) for error in result.errors
+            ],
+        )
+
+    async def _execute_with_hooks(self, *args: Any) -> ExecutionResult:
+        """Strawberry's own path, with its extensions."""
+        result = await super().execute(*args)
+        # An error raised before the extensions' post-operation step (a
+        # syntax error) has no code yet; give it one here.
         if result.errors:
             result.errors = [present_unhandled(error) for error in result.errors]
         return result
@@ -51,7 +153,9 @@ class WethodSchema(strawberry.federation.Schema):
         errors: list[GraphQLError],
         execution_context: ExecutionContext | None = None,
     ) -> None:
-        log_errors(errors, execution_context)
+        log_errors(
+            errors, execution_context.operation_name if execution_context else None
+        )
 
     def entities_resolver(
         self, info: strawberry.Info, representations: list[FederationAny]
@@ -86,17 +190,26 @@ def _entity_key(representation: object) -> FederationAny:
     return FederationAny({"__typename": typename, "id": representation["id"]})
 
 
+def _refused(errors: Sequence[GraphQLError], *, parsed: bool) -> ExecutionResult:
+    """The result for a text that does not parse or validate."""
+    log_errors(errors, None)
+    return ExecutionResult(
+        data=None,
+        errors=[present(error, parsed=parsed, executed=False) for error in errors],
+    )
+
+
 def build_schema(*, max_depth: int = 15, max_aliases: int = 100) -> WethodSchema:
     """The schema, with its validation rules built once (not per request)."""
     rules = limit_rules(max_depth, max_aliases)
     return WethodSchema(
         query=Query,
         types=[Client],
+        validation_rules=rules,
+        # Only requests the prepared path refers here run these.
         extensions=[
             # Factories, never instances: an instance is shared by every request.
             lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-            lambda: ParserCache(maxsize=CACHE_SIZE),
-            lambda: ValidationCache(maxsize=CACHE_SIZE),
             lambda: AddValidationRules(rules),
             ErrorCodes,
         ],

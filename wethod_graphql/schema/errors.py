@@ -9,7 +9,7 @@ sees a fixed message and `INTERNAL_SERVER_ERROR`; the log gets the trace.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql import GraphQLError, GraphQLSyntaxError, OperationDefinitionNode
@@ -138,15 +138,13 @@ def _with(
     )
 
 
-def log_errors(
-    errors: list[GraphQLError], execution_context: ExecutionContext | None
-) -> None:
+def log_errors(errors: Sequence[GraphQLError], operation_name: str | None) -> None:
     """One line per kind of expected error; the trace for each bug.
 
     A gateway resolving 100 references may get 100 identical errors: they
     become one line with a count and the first paths, not 100 lines.
     """
-    operation = (execution_context and execution_context.operation_name) or "-"
+    operation = operation_name or "-"
     # (level, kind) -> the first message of that kind and every path
     groups: dict[tuple[int, str], tuple[str, list[str]]] = {}
     for error in errors:

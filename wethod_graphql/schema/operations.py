@@ -1,0 +1,127 @@
+"""Operations kept parsed and validated, by their text.
+
+Clients send the same few operation texts again and again. A text that
+parsed and validated cleanly once is kept here with its operations, so the
+next request with that text goes straight to the executor: no parse, no
+validation, and none of Strawberry's per-request extension hooks (which
+cost more than executing a one-client query; see `bench/README.md`).
+
+A text that fails to parse or validate is kept with its errors, so sending
+it again costs a look-up, not another parse.
+
+Memory is bounded by the characters of the texts kept, not by their number:
+a parsed document takes about 100 bytes per character of its text, and one
+valid operation may be tens of kilobytes long.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from graphql import (
+    ASTValidationRule,
+    DocumentNode,
+    GraphQLError,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    parse,
+)
+from strawberry.schema.schema import validate_document
+from strawberry.types.graphql import OperationType
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    """One runnable operation of a valid document."""
+
+    document: DocumentNode
+    name: str | None
+    type: OperationType
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A text's operations, or the errors that make it unrunnable."""
+
+    operations: tuple[Operation, ...] = ()
+    #: Syntax errors (`parsed` False) or validation errors; never shared
+    #: with a client as they are (see `schema.errors.present`).
+    errors: tuple[GraphQLError, ...] = ()
+    parsed: bool = True
+
+    def choose(self, name: str | None) -> Operation | None:
+        """The operation `name` picks; None when ambiguous or unknown."""
+        if name is None:
+            return self.operations[0] if len(self.operations) == 1 else None
+        return next((op for op in self.operations if op.name == name), None)
+
+
+class PreparedOperations:
+    """A least-recently-used map from operation text to its operations."""
+
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        rules: Sequence[type[ASTValidationRule]],
+        *,
+        max_tokens: int,
+        max_chars: int,
+        max_text_chars: int,
+    ) -> None:
+        self._schema = schema
+        self._rules = tuple(rules)
+        self._max_tokens = max_tokens
+        self._max_chars = max_chars
+        self._max_text_chars = max_text_chars
+        self._kept: OrderedDict[str, Prepared] = OrderedDict()
+        self._chars = 0
+
+    def prepare(self, text: str) -> Prepared:
+        """`text` parsed and validated, from the cache when it is there."""
+        prepared = self._kept.get(text)
+        if prepared is None:
+            prepared = self._prepare(text)
+            self._keep(text, prepared)
+        else:
+            self._kept.move_to_end(text)
+        return prepared
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    @property
+    def chars(self) -> int:
+        """Characters of the texts kept."""
+        return self._chars
+
+    def _prepare(self, text: str) -> Prepared:
+        try:
+            document = parse(text, max_tokens=self._max_tokens)
+        except GraphQLError as error:
+            return Prepared(errors=(error,), parsed=False)
+        errors = validate_document(self._schema, document, self._rules)
+        if errors:
+            return Prepared(errors=tuple(errors))
+        return Prepared(
+            tuple(
+                Operation(
+                    document,
+                    definition.name.value if definition.name else None,
+                    OperationType(definition.operation.value),
+                )
+                for definition in document.definitions
+                if isinstance(definition, OperationDefinitionNode)
+            )
+        )
+
+    def _keep(self, text: str, prepared: Prepared) -> None:
+        size = len(text)
+        if size > self._max_text_chars:
+            return  # prepared for this request only
+        self._kept[text] = prepared
+        self._chars += size
+        while self._chars > self._max_chars:
+            evicted, _ = self._kept.popitem(last=False)
+            self._chars -= len(evicted)
