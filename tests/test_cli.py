@@ -10,13 +10,15 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+from uvicorn.config import STARTUP_FAILURE
 
 from tests.conftest import DEMO_HEADERS
 from tests.servers import run_command, run_in_thread
-from wethod_graphql.cli import main, parser, serve_settings
+from wethod_graphql.cli import main, parser, serve_settings, worker_app
 from wethod_graphql.demo import DemoApi
 
 ROOT = Path(__file__).parents[1]
@@ -170,3 +172,90 @@ def _get_when_up(
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.05)
+
+
+def _worker_pids(parent: int) -> list[int]:
+    """The `serve` worker processes under `parent` (not multiprocessing's helpers)."""
+    pids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            cmdline = (stat.parent / "cmdline").read_bytes()
+        except OSError:
+            continue  # exited meanwhile
+        if int(fields[1]) == parent and b"spawn_main" in cmdline:
+            pids.append(int(stat.parent.name))
+    return pids
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc")
+def test_workers_serve_with_the_flags_given_and_stop_on_sigterm(
+    tmp_path: Path,
+) -> None:
+    many = '{ clients(ids: ["1", "2"]) { id } }'
+    with run_in_thread(DemoApi().app) as demo_url:
+        command = [
+            *COMMAND,
+            "serve",
+            "--port",
+            "0",
+            "--upstream",
+            demo_url,
+            "--workers",
+            "2",
+            "--max-ids",  # a flag must reach every worker
+            "1",
+        ]
+        with run_command(command, tmp_path / "err.log") as running:
+            one = _post(running.url, '{ client(id: "1") { id } }')
+            refused = _post(running.url, many)
+            workers = _worker_pids(running.process.pid)
+            running.process.send_signal(signal.SIGTERM)
+            exit_code = running.process.wait(20)
+            left = [pid for pid in workers if Path(f"/proc/{pid}").exists()]
+    assert one == {"data": {"client": {"id": "1"}}}
+    assert refused["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert len(workers) == 2
+    assert exit_code == 0
+    assert left == []
+
+
+def test_workers_and_demo_do_not_mix(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["serve", "--demo", "--workers", "2"], environ={}) == 2
+    assert "WETHOD_WORKERS" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("value", ["0", "65", "two"])
+def test_workers_are_bounded(value: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["serve"], environ={"WETHOD_WORKERS": value}) == 2
+    assert "WETHOD_WORKERS" in capsys.readouterr().err
+
+
+def _post(url: str, query: str, within: float = 20.0) -> Any:
+    """The JSON answer. `serve` listens before its workers start, so an early
+    request waits in the backlog for the first worker instead of failing."""
+    response = httpx.post(
+        f"{url}/graphql",
+        json={"query": query},
+        headers=DEMO_HEADERS,
+        timeout=within,
+    )
+    return response.json()
+
+
+def test_workers_check_what_the_app_checks_before_starting(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["serve", "--workers", "2", "--graphiql-assets-dir", str(tmp_path)]
+    assert main(argv, environ={}) == 2
+    assert "WETHOD_GRAPHIQL_ASSETS_DIR" in capsys.readouterr().err
+
+
+def test_a_worker_that_cannot_start_stops_the_supervisor(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("WETHOD_WORKERS", "0")
+    with pytest.raises(SystemExit) as stopped:
+        worker_app()
+    assert stopped.value.code == STARTUP_FAILURE
+    assert "WETHOD_WORKERS" in capsys.readouterr().err

@@ -83,6 +83,7 @@ GOOD: list[tuple[str, str, str, object]] = [
     ),
     ("WETHOD_LOG_LEVEL", "debug", "log_level", "DEBUG"),
     ("WETHOD_LOG_FORMAT", "JSON", "log_format", "json"),
+    ("WETHOD_WORKERS", "4", "workers", 4),
 ]
 
 

@@ -11,10 +11,14 @@ import asyncio
 import os
 import sys
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import httpx
 import uvicorn
+from starlette.applications import Starlette
 from starlette.datastructures import Secret
+from uvicorn.config import STARTUP_FAILURE
+from uvicorn.supervisors import Multiprocess
 
 from wethod_graphql import __version__
 from wethod_graphql.config import Settings
@@ -89,6 +93,13 @@ def serve_settings(args: argparse.Namespace, environ: Mapping[str, str]) -> Sett
     A flag is its variable given on the command line: parsed and checked the
     same way, and named the same way in errors.
     """
+    return Settings.from_environ(serve_variables(args, environ))
+
+
+def serve_variables(
+    args: argparse.Namespace, environ: Mapping[str, str]
+) -> dict[str, str]:
+    """The `WETHOD_*` variables `serve` runs with: the flags over `environ`."""
     variables = Settings.variables()
     flags = {
         variables[key.removeprefix(_FLAG_PREFIX)]: value
@@ -97,29 +108,86 @@ def serve_settings(args: argparse.Namespace, environ: Mapping[str, str]) -> Sett
     }
     if args.upstream:
         flags[variables["base_url"]] = args.upstream
-    return Settings.from_environ({**environ, **flags})
+    merged = {**environ, **flags}
+    return {env: merged[env] for env in variables.values() if env in merged}
 
 
 def _serve(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     settings = serve_settings(args, environ)
+    if settings.workers > 1:
+        if args.demo:
+            raise ConfigError(
+                "WETHOD_WORKERS: --demo serves from one process; use 1 worker."
+            )
+        return _serve_workers(args, serve_variables(args, environ), settings)
     transport: httpx.AsyncBaseTransport | None = None
     if args.demo:
         settings, transport = _demo_wiring(settings)
     app = create_app(settings, transport)
     configure_logging(settings.log_level, settings.log_format)
-    config = uvicorn.Config(
-        app,
-        host=args.host,
-        port=args.port,
-        log_config=None,
-        access_log=False,
-        proxy_headers=False,
-        server_header=False,
-        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
-    )
+    config = uvicorn.Config(app, host=args.host, port=args.port, **_UVICORN)
     # uvicorn's loop factory: uvloop when installed, as `uvicorn.run` would.
     with asyncio.Runner(loop_factory=config.get_loop_factory()) as runner:
         return runner.run(_run(uvicorn.Server(config), graphiql=settings.graphiql))
+
+
+#: How `serve` runs uvicorn, with one process or several.
+_UVICORN: dict[str, Any] = {
+    "log_config": None,
+    "access_log": False,
+    "proxy_headers": False,
+    "server_header": False,
+    "timeout_graceful_shutdown": GRACEFUL_SHUTDOWN_SECONDS,
+}
+
+
+def _serve_workers(
+    args: argparse.Namespace, variables: Mapping[str, str], settings: Settings
+) -> int:
+    """`settings.workers` processes sharing one listening socket.
+
+    uvicorn's supervisor starts them, replaces one that dies, and stops them
+    all on SIGTERM or SIGINT, each finishing its requests first. Each worker
+    builds its app with `worker_app`, from the same variables.
+    """
+    # Built here once, unused: a setting only the app checks (the GraphiQL
+    # assets) stops start-up with its message instead of failing each worker.
+    create_app(settings)
+    configure_logging(settings.log_level, settings.log_format)
+    for env in Settings.variables().values():
+        os.environ.pop(env, None)
+    os.environ.update(variables)  # what the spawned workers will read
+    config = uvicorn.Config(
+        f"{__name__}:worker_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=settings.workers,
+        **_UVICORN,
+    )
+    sock = config.bind_socket()
+    # Listening now, so connections wait in the backlog while workers start.
+    sock.listen(config.backlog)
+    host, port = sock.getsockname()[:2]
+    what = "GraphiQL" if settings.graphiql else "GraphQL"
+    print(f"{what}: http://{host}:{port}/graphql", flush=True)
+    supervisor = Multiprocess(config, sockets=[sock])
+    supervisor.run()
+    failed = any(p.exitcode == STARTUP_FAILURE for p in supervisor.processes)
+    return 1 if failed else 0
+
+
+def worker_app() -> Starlette:
+    """The app of one `serve` worker process; uvicorn calls it by name."""
+    try:
+        settings = Settings.from_environ(os.environ)
+        configure_logging(settings.log_level, settings.log_format)
+        return create_app(settings)
+    except ConfigError as error:
+        # The supervisor stops on this exit code rather than respawning a
+        # worker that would fail the same way forever.
+        print(f"wethod-graphql: {error}", file=sys.stderr)
+        sys.exit(STARTUP_FAILURE)
 
 
 def _demo_wiring(settings: Settings) -> tuple[Settings, httpx.AsyncBaseTransport]:

@@ -30,6 +30,8 @@ _API_VERSION = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 TOKEN = re.compile(r"[!-~]{1,4096}")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 _LOG_FORMATS = ("text", "json")
+#: Server processes one `serve` may start.
+MAX_WORKERS = 64
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off")
 
@@ -62,6 +64,7 @@ class Settings:
     ready_timeout: float = 2.0
     log_level: str = "INFO"
     log_format: str = "text"
+    workers: int = 1
     demo: bool = field(default=False, metadata={"env": None})
 
     def __post_init__(self) -> None:
@@ -97,6 +100,9 @@ class Settings:
             _check(self.company, "WETHOD_COMPANY", _is_slug, "a company slug")
         if self.token is not None:
             _check(self.token, "WETHOD_TOKEN", _is_token, "printable ASCII")
+        _check(
+            self.workers, "WETHOD_WORKERS", lambda v: 1 <= v <= MAX_WORKERS, "1 to 64"
+        )
         _check(self.log_level, "WETHOD_LOG_LEVEL", _LOG_LEVELS.__contains__, "a level")
         _check(
             self.log_format, "WETHOD_LOG_FORMAT", _LOG_FORMATS.__contains__, "text|json"
@@ -226,4 +232,5 @@ _PARSERS: dict[str, Callable[[str, str], Any]] = {
     "ready_timeout": _number(float),
     "log_level": _upper,
     "log_format": lambda raw, env: raw.lower(),
+    "workers": _number(int),
 }
