@@ -259,3 +259,21 @@ def test_a_worker_that_cannot_start_stops_the_supervisor(
         worker_app()
     assert stopped.value.code == STARTUP_FAILURE
     assert "WETHOD_WORKERS" in capsys.readouterr().err
+
+
+def test_serve_exempts_start_up_objects_from_the_collector() -> None:
+    # In a child process: freezing in the test process would leak every app.
+    code = (
+        "import gc\n"
+        "from wethod_graphql.cli import worker_app\n"
+        "before = gc.get_freeze_count()\n"
+        "worker_app()\n"
+        "print(before, gc.get_freeze_count())\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WETHOD_")}
+    out = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code], env=env, capture_output=True, check=True
+    )
+    before, after = map(int, out.stdout.split())
+    assert before == 0
+    assert after > 50_000  # the modules and the schema, at least

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import sys
 from collections.abc import Mapping, Sequence
@@ -123,7 +124,7 @@ def _serve(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     transport: httpx.AsyncBaseTransport | None = None
     if args.demo:
         settings, transport = _demo_wiring(settings)
-    app = create_app(settings, transport)
+    app = freeze_startup_objects(create_app(settings, transport))
     configure_logging(settings.log_level, settings.log_format)
     config = uvicorn.Config(app, host=args.host, port=args.port, **_UVICORN)
     # uvicorn's loop factory: uvloop when installed, as `uvicorn.run` would.
@@ -177,12 +178,27 @@ def _serve_workers(
     return 1 if failed else 0
 
 
+def freeze_startup_objects(app: Starlette) -> Starlette:
+    """Exempt what start-up built from the cyclic garbage collector.
+
+    Every request leaves cycles (graphql-core's executor state) that only a
+    collection frees, and each full collection used to walk all the modules,
+    types and schema objects too: 1.3 s of CPU in 12.5 s under load, with
+    pauses up to 70 ms that made the p99. Frozen, they are skipped; they
+    live as long as the process anyway. Only `serve` does this: a process
+    that builds apps and drops them (the tests) would leak them.
+    """
+    gc.collect()
+    gc.freeze()
+    return app
+
+
 def worker_app() -> Starlette:
     """The app of one `serve` worker process; uvicorn calls it by name."""
     try:
         settings = Settings.from_environ(os.environ)
         configure_logging(settings.log_level, settings.log_format)
-        return create_app(settings)
+        return freeze_startup_objects(create_app(settings))
     except ConfigError as error:
         # The supervisor stops on this exit code rather than respawning a
         # worker that would fail the same way forever.
