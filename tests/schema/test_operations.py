@@ -243,3 +243,12 @@ async def test_only_what_the_prepared_path_cannot_run_reaches_the_hooks(
     for text in (runnable, runnable, "{ nope }", ambiguous):
         await schema.execute(text, None, context(upstream))
     assert hooked == [ambiguous]
+
+
+def test_a_resolve_hook_the_prepared_path_would_skip_is_refused() -> None:
+    class Timing(SchemaExtension):
+        def resolve(self, _next: Any, root: Any, info: Any, **kwargs: Any) -> Any:
+            return _next(root, info, **kwargs)
+
+    with pytest.raises(TypeError, match="Timing"):
+        WethodSchema(query=Query, types=[Client], extensions=[Timing])

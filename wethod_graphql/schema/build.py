@@ -10,7 +10,11 @@ import strawberry
 from graphql import ASTValidationRule, GraphQLError, specified_rules
 from graphql import execute as execute_document
 from strawberry.execution import optimized_is_awaitable
-from strawberry.extensions import AddValidationRules, MaxTokensLimiter
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxTokensLimiter,
+    SchemaExtension,
+)
 from strawberry.federation.schema import FederationAny
 from strawberry.schema.schema import DEFAULT_ALLOWED_OPERATION_TYPES
 from strawberry.types import ExecutionContext, ExecutionResult
@@ -68,6 +72,7 @@ class WethodSchema(strawberry.federation.Schema):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self._check_prepared_path_suffices()
         self.operations = PreparedOperations(
             self._schema,
             (*specified_rules, *validation_rules),
@@ -75,6 +80,29 @@ class WethodSchema(strawberry.federation.Schema):
             max_chars=CACHE_CHARS,
             max_text_chars=CACHE_TEXT_CHARS,
         )
+
+    def _check_prepared_path_suffices(self) -> None:
+        """Refuse features only Strawberry's own path would honour.
+
+        The prepared path passes no field middleware to graphql-core and runs
+        no operation directives or incremental delivery; a schema that needs
+        them must not silently lose them.
+        """
+        resolving = [
+            type(extension).__name__
+            for extension in self.get_extensions()
+            if type(extension).resolve is not SchemaExtension.resolve
+        ]
+        if (
+            resolving
+            or self.directives
+            or self.config.enable_experimental_incremental_execution
+        ):
+            raise TypeError(
+                "WethodSchema's prepared path supports no operation directives, "
+                "incremental delivery or resolve hooks "
+                f"(extensions: {', '.join(resolving) or 'none'})."
+            )
 
     async def execute(
         self,
