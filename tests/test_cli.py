@@ -203,19 +203,21 @@ def test_workers_serve_with_the_flags_given_and_stop_on_sigterm(
             demo_url,
             "--workers",
             "2",
-            "--max-ids",  # a flag must reach every worker
+            "--max-ids",  # a flag must reach every worker (checked below)
             "1",
         ]
         with run_command(command, tmp_path / "err.log") as running:
             one = _post(running.url, '{ client(id: "1") { id } }')
             refused = _post(running.url, many)
             workers = _worker_pids(running.process.pid)
+            environs = [Path(f"/proc/{pid}/environ").read_bytes() for pid in workers]
             running.process.send_signal(signal.SIGTERM)
             exit_code = running.process.wait(20)
             left = [pid for pid in workers if Path(f"/proc/{pid}").exists()]
     assert one == {"data": {"client": {"id": "1"}}}
     assert refused["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     assert len(workers) == 2
+    assert all(b"\0WETHOD_MAX_IDS=1\0" in b"\0" + env for env in environs)
     assert exit_code == 0
     assert left == []
 

@@ -169,9 +169,7 @@ def _serve_workers(
     sock = config.bind_socket()
     # Listening now, so connections wait in the backlog while workers start.
     sock.listen(config.backlog)
-    host, port = sock.getsockname()[:2]
-    what = "GraphiQL" if settings.graphiql else "GraphQL"
-    print(f"{what}: http://{host}:{port}/graphql", flush=True)
+    _announce(sock.getsockname(), graphiql=settings.graphiql)
     supervisor = Multiprocess(config, sockets=[sock])
     supervisor.run()
     failed = any(p.exitcode == STARTUP_FAILURE for p in supervisor.processes)
@@ -225,11 +223,17 @@ async def _run(server: uvicorn.Server, *, graphiql: bool) -> int:
     while not server.started and not serving.done():  # noqa: ASYNC110
         await asyncio.sleep(0.05)
     if server.started:
-        host, port = server.servers[0].sockets[0].getsockname()[:2]
-        what = "GraphiQL" if graphiql else "GraphQL"
-        print(f"{what}: http://{host}:{port}/graphql", flush=True)
+        _announce(server.servers[0].sockets[0].getsockname(), graphiql=graphiql)
     await serving
     return 0 if server.started else 1
+
+
+def _announce(address: tuple[Any, ...], *, graphiql: bool) -> None:
+    """The line people (and tests) read to find the endpoint."""
+    host, port = address[:2]
+    host = f"[{host}]" if ":" in host else host  # an IPv6 address
+    what = "GraphiQL" if graphiql else "GraphQL"
+    print(f"{what}: http://{host}:{port}/graphql", flush=True)
 
 
 def _demo_api(args: argparse.Namespace, environ: Mapping[str, str]) -> int:

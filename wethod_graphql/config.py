@@ -101,7 +101,10 @@ class Settings:
         if self.token is not None:
             _check(self.token, "WETHOD_TOKEN", _is_token, "printable ASCII")
         _check(
-            self.workers, "WETHOD_WORKERS", lambda v: 1 <= v <= MAX_WORKERS, "1 to 64"
+            self.workers,
+            "WETHOD_WORKERS",
+            lambda v: 1 <= v <= MAX_WORKERS,
+            f"1 to {MAX_WORKERS}",
         )
         _check(self.log_level, "WETHOD_LOG_LEVEL", _LOG_LEVELS.__contains__, "a level")
         _check(

@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
+from graphql import specified_rules
 from strawberry.extensions import SchemaExtension
 from strawberry.http import process_result
 from strawberry.schema.exceptions import (
@@ -21,11 +22,12 @@ from strawberry.schema.exceptions import (
 )
 from strawberry.types.graphql import OperationType
 
-from tests.conftest import DEMO_HEADERS, fast_settings
+from tests.conftest import DEMO_HEADERS, Service, fast_settings
 from wethod_graphql.demo import DemoApi
 from wethod_graphql.resolvers.context import Context, build_context
 from wethod_graphql.schema.build import MAX_TOKENS, WethodSchema, build_schema
 from wethod_graphql.schema.clients import Client
+from wethod_graphql.schema.errors import ErrorCodes
 from wethod_graphql.schema.limits import limit_rules
 from wethod_graphql.schema.operations import PreparedOperations
 from wethod_graphql.schema.query import Query
@@ -171,13 +173,15 @@ async def test_a_forbidden_operation_type_is_refused_by_both_paths(
 ) -> None:
     query = '{ client(id: "1") { id } }'
     await schema.execute(query, None, context(upstream))  # cached as runnable
-    with pytest.raises(InvalidOperationTypeError):
-        await schema.execute(
-            query,
-            None,
-            context(upstream),
-            allowed_operation_types={OperationType.MUTATION},
-        )
+    for allowed in ({OperationType.MUTATION}, set()):
+        with pytest.raises(InvalidOperationTypeError):
+            await schema.execute(
+                query, None, context(upstream), allowed_operation_types=allowed
+            )
+        with pytest.raises(InvalidOperationTypeError):
+            await schema._execute_with_hooks(
+                query, None, context(upstream), None, None, allowed, None
+            )
 
 
 async def test_a_text_is_parsed_and_validated_once(schema: WethodSchema) -> None:
@@ -192,14 +196,17 @@ async def test_a_text_is_parsed_and_validated_once(schema: WethodSchema) -> None
     ]
 
 
-def prepared_operations(max_chars: int, max_text_chars: int) -> PreparedOperations:
+def prepared_operations(
+    max_chars: int, max_text_chars: int, max_invalid_chars: int = 20
+) -> PreparedOperations:
     schema = build_schema()
     return PreparedOperations(
         schema._schema,
-        limit_rules(15, 100),
+        (*specified_rules, *limit_rules(15, 100)),
         max_tokens=MAX_TOKENS,
         max_chars=max_chars,
         max_text_chars=max_text_chars,
+        max_invalid_chars=max_invalid_chars,
     )
 
 
@@ -232,10 +239,10 @@ async def test_only_what_the_prepared_path_cannot_run_reaches_the_hooks(
 ) -> None:
     hooked: list[str | None] = []
 
-    class Hooked(SchemaExtension):
+    class Hooked(ErrorCodes):
         def on_operation(self) -> Iterator[None]:
             hooked.append(self.execution_context.query)
-            yield
+            yield from super().on_operation()
 
     schema = WethodSchema(query=Query, types=[Client], extensions=[Hooked])
     runnable = '{ client(id: "1") { id } }'
@@ -245,10 +252,48 @@ async def test_only_what_the_prepared_path_cannot_run_reaches_the_hooks(
     assert hooked == [ambiguous]
 
 
-def test_a_resolve_hook_the_prepared_path_would_skip_is_refused() -> None:
+def test_an_extension_the_prepared_path_would_skip_is_refused() -> None:
     class Timing(SchemaExtension):
-        def resolve(self, _next: Any, root: Any, info: Any, **kwargs: Any) -> Any:
-            return _next(root, info, **kwargs)
+        def on_execute(self) -> Iterator[None]:
+            yield
 
     with pytest.raises(TypeError, match="Timing"):
         WethodSchema(query=Query, types=[Client], extensions=[Timing])
+
+
+def test_a_kept_syntax_error_holds_no_parser_state() -> None:
+    operations = prepared_operations(max_chars=1000, max_text_chars=100)
+    (error,) = operations.prepare("{ client(id: ").errors
+    assert error.__traceback__ is None
+    assert error.__context__ is None
+    assert len(operations) == 1
+
+
+def test_a_long_invalid_text_is_not_kept() -> None:
+    operations = prepared_operations(
+        max_chars=1000, max_text_chars=100, max_invalid_chars=20
+    )
+    kept = operations.prepare('{ client(id: "1") { id } }')
+    operations.prepare("{ nope_nope_nope_nope_nope }")
+    assert len(operations) == 1
+    assert operations.prepare('{ client(id: "1") { id } }') is kept
+
+
+@pytest.mark.parametrize("times", [1, 2])
+async def test_over_http_the_operation_is_checked_before_validation(
+    service: Service, times: int
+) -> None:
+    """What Strawberry's view answers with 400, whether the text is cached."""
+    for _ in range(times):
+        over_get = await service.http.get(
+            "/graphql", params={"query": "mutation { nope }"}, headers=DEMO_HEADERS
+        )
+        unknown = await service.http.post(
+            "/graphql",
+            json={"query": "query A { nope }", "operationName": "B"},
+            headers=DEMO_HEADERS,
+        )
+    assert over_get.status_code == 400
+    assert "mutations are not allowed when using GET" in over_get.text
+    assert unknown.status_code == 400
+    assert unknown.json()["errors"][0]["message"] == 'Unknown operation named "B".'

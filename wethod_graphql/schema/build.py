@@ -13,7 +13,6 @@ from strawberry.execution import optimized_is_awaitable
 from strawberry.extensions import (
     AddValidationRules,
     MaxTokensLimiter,
-    SchemaExtension,
 )
 from strawberry.federation.schema import FederationAny
 from strawberry.schema.schema import DEFAULT_ALLOWED_OPERATION_TYPES
@@ -48,11 +47,17 @@ _is_awaitable = cast(
     "Callable[[Any], TypeGuard[Awaitable[Any]]]", optimized_is_awaitable
 )
 
-#: Characters of operation texts kept parsed and validated: at about 100
-#: bytes of syntax tree per character, some 25 MiB at most.
-CACHE_CHARS = 256 * 1024
-#: A longer text is prepared for its request only, never kept.
+#: The extensions `build_schema` gives Strawberry's path; see
+#: `WethodSchema._check_prepared_path_suffices`.
+_FULL_PATH_EXTENSIONS = (MaxTokensLimiter, AddValidationRules, ErrorCodes)
+
+#: Characters of operation texts kept parsed and validated: at 100 to 200
+#: bytes of syntax tree per character, at most some 25 MiB per process.
+CACHE_CHARS = 128 * 1024
+#: A longer valid text is prepared for its request only, never kept.
 CACHE_TEXT_CHARS = 16 * 1024
+#: A longer invalid text is not kept either: junk must not evict operations.
+CACHE_INVALID_CHARS = 2 * 1024
 
 
 class WethodSchema(strawberry.federation.Schema):
@@ -79,29 +84,30 @@ class WethodSchema(strawberry.federation.Schema):
             max_tokens=MAX_TOKENS,
             max_chars=CACHE_CHARS,
             max_text_chars=CACHE_TEXT_CHARS,
+            max_invalid_chars=CACHE_INVALID_CHARS,
         )
 
     def _check_prepared_path_suffices(self) -> None:
-        """Refuse features only Strawberry's own path would honour.
+        """Refuse what only Strawberry's own path would honour.
 
-        The prepared path passes no field middleware to graphql-core and runs
-        no operation directives or incremental delivery; a schema that needs
-        them must not silently lose them.
+        Most requests never reach the extensions, operation directives or
+        incremental delivery: a schema that relies on them must not silently
+        lose them. The extensions allowed matter only on that path.
         """
-        resolving = [
+        foreign = [
             type(extension).__name__
             for extension in self.get_extensions()
-            if type(extension).resolve is not SchemaExtension.resolve
+            if not isinstance(extension, _FULL_PATH_EXTENSIONS)
         ]
         if (
-            resolving
+            foreign
             or self.directives
             or self.config.enable_experimental_incremental_execution
         ):
             raise TypeError(
-                "WethodSchema's prepared path supports no operation directives, "
-                "incremental delivery or resolve hooks "
-                f"(extensions: {', '.join(resolving) or 'none'})."
+                "WethodSchema's prepared path runs no extension, operation "
+                "directive or incremental delivery "
+                f"(extensions: {', '.join(foreign) or 'none'})."
             )
 
     async def execute(
@@ -114,12 +120,17 @@ class WethodSchema(strawberry.federation.Schema):
         allowed_operation_types: Iterable[OperationType] | None = None,
         operation_extensions: dict[str, Any] | None = None,
     ) -> ExecutionResult:
-        allowed = allowed_operation_types or DEFAULT_ALLOWED_OPERATION_TYPES
+        allowed = (
+            DEFAULT_ALLOWED_OPERATION_TYPES
+            if allowed_operation_types is None
+            else allowed_operation_types
+        )
         prepared = self.operations.prepare(query) if query else None
-        if prepared is not None and prepared.errors:
-            return _refused(prepared.errors, parsed=prepared.parsed)
+        if prepared is not None and not prepared.parsed:
+            return _refused(prepared.errors, parsed=False, operation_name=None)
         operation = prepared.choose(operation_name) if prepared else None
         if operation is None or operation.type not in allowed:
+            # Strawberry checks the operation before validation errors count.
             return await self._execute_with_hooks(
                 query,
                 variable_values,
@@ -129,6 +140,8 @@ class WethodSchema(strawberry.federation.Schema):
                 allowed,
                 operation_extensions,
             )
+        if prepared is not None and prepared.errors:
+            return _refused(prepared.errors, parsed=True, operation_name=operation.name)
         return await self._execute_prepared(
             operation,
             variable_values,
@@ -158,13 +171,14 @@ class WethodSchema(strawberry.federation.Schema):
         )
         result = await outcome if isawaitable(outcome) else outcome
         if not result.errors:
-            return ExecutionResult(data=result.data, errors=None)
+            return ExecutionResult(data=result.data, errors=None, extensions={})
         log_errors(result.errors, operation.name)
         return ExecutionResult(
             data=result.data,
             errors=[
                 present(error, parsed=True, executed=True) for error in result.errors
             ],
+            extensions={},
         )
 
     async def _execute_with_hooks(self, *args: Any) -> ExecutionResult:
@@ -218,12 +232,15 @@ def _entity_key(representation: object) -> FederationAny:
     return FederationAny({"__typename": typename, "id": representation["id"]})
 
 
-def _refused(errors: Sequence[GraphQLError], *, parsed: bool) -> ExecutionResult:
+def _refused(
+    errors: Sequence[GraphQLError], *, parsed: bool, operation_name: str | None
+) -> ExecutionResult:
     """The result for a text that does not parse or validate."""
-    log_errors(errors, None)
+    log_errors(errors, operation_name)
     return ExecutionResult(
         data=None,
         errors=[present(error, parsed=parsed, executed=False) for error in errors],
+        extensions={},
     )
 
 

@@ -6,12 +6,14 @@ next request with that text goes straight to the executor: no parse, no
 validation, and none of Strawberry's per-request extension hooks (which
 cost more than executing a one-client query; see `bench/README.md`).
 
-A text that fails to parse or validate is kept with its errors, so sending
-it again costs a look-up, not another parse.
+A short text that fails to parse or validate is kept with its errors, so a
+client repeating a typo costs a look-up, not another parse. Long invalid
+texts are not kept: junk must not push the valid operations out.
 
 Memory is bounded by the characters of the texts kept, not by their number:
-a parsed document takes about 100 bytes per character of its text, and one
-valid operation may be tens of kilobytes long.
+a parsed document takes 100 to 200 bytes per character of its text, and one
+valid operation may be tens of kilobytes long. The map belongs to one event
+loop (one per process) and is not thread-safe.
 """
 
 from __future__ import annotations
@@ -43,10 +45,14 @@ class Operation:
 
 @dataclass(frozen=True, slots=True)
 class Prepared:
-    """A text's operations, or the errors that make it unrunnable."""
+    """A text's operations, and the errors that make it unrunnable if any.
+
+    A text that parsed keeps its operations even when it failed validation:
+    the operation name and type are checked before validation errors count.
+    """
 
     operations: tuple[Operation, ...] = ()
-    #: Syntax errors (`parsed` False) or validation errors; never shared
+    #: A syntax error (`parsed` False) or validation errors; never shared
     #: with a client as they are (see `schema.errors.present`).
     errors: tuple[GraphQLError, ...] = ()
     parsed: bool = True
@@ -69,12 +75,14 @@ class PreparedOperations:
         max_tokens: int,
         max_chars: int,
         max_text_chars: int,
+        max_invalid_chars: int,
     ) -> None:
         self._schema = schema
         self._rules = tuple(rules)
         self._max_tokens = max_tokens
         self._max_chars = max_chars
         self._max_text_chars = max_text_chars
+        self._max_invalid_chars = max_invalid_chars
         self._kept: OrderedDict[str, Prepared] = OrderedDict()
         self._chars = 0
 
@@ -100,25 +108,28 @@ class PreparedOperations:
         try:
             document = parse(text, max_tokens=self._max_tokens)
         except GraphQLError as error:
+            # Raised, it holds the parser's frames and through them every
+            # token read: kept as is, it would weigh more than the text's
+            # whole syntax tree.
+            error.__traceback__ = None
+            error.__context__ = None
             return Prepared(errors=(error,), parsed=False)
-        errors = validate_document(self._schema, document, self._rules)
-        if errors:
-            return Prepared(errors=tuple(errors))
-        return Prepared(
-            tuple(
-                Operation(
-                    document,
-                    definition.name.value if definition.name else None,
-                    OperationType(definition.operation.value),
-                )
-                for definition in document.definitions
-                if isinstance(definition, OperationDefinitionNode)
+        operations = tuple(
+            Operation(
+                document,
+                definition.name.value if definition.name else None,
+                OperationType(definition.operation.value),
             )
+            for definition in document.definitions
+            if isinstance(definition, OperationDefinitionNode)
         )
+        errors = validate_document(self._schema, document, self._rules)
+        return Prepared(operations, tuple(errors))
 
     def _keep(self, text: str, prepared: Prepared) -> None:
         size = len(text)
-        if size > self._max_text_chars:
+        limit = self._max_invalid_chars if prepared.errors else self._max_text_chars
+        if size > limit:
             return  # prepared for this request only
         self._kept[text] = prepared
         self._chars += size
