@@ -46,7 +46,6 @@ async def test_keys_of_one_client_merge_into_one_call_with_the_union(
     assert [r.query for r in demo.client_requests()] == [
         {"deleted": "exclude", "include": "externalIdentifiers"}
     ]
-    assert loader.batches == [2]
 
 
 async def test_one_failure_fails_only_its_key(

@@ -57,7 +57,6 @@ class ClientLoader:
             # bound the work instead.
             batch_load_fn=self._load_batch
         )
-        self.batches: list[int] = []  # sizes of the batches dispatched, for tests
 
     async def load(self, key: ClientKey) -> ClientRecord:
         """The client for `key`, or the `WethodGraphQLError` for it.
@@ -72,7 +71,6 @@ class ClientLoader:
     async def _load_batch(
         self, keys: list[ClientKey]
     ) -> list[asyncio.Future[ClientRecord]]:
-        self.batches.append(len(keys))
         includes: dict[tuple[int, DeletionFilter], frozenset[str]] = {}
         for key in keys:
             group = (key.id, key.deleted)
