@@ -8,6 +8,8 @@ extensions. The HTTP bodies must be identical, errors and codes included.
 
 from __future__ import annotations
 
+import gc
+import weakref
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -16,10 +18,12 @@ import pytest
 from graphql import specified_rules
 from strawberry.extensions import SchemaExtension
 from strawberry.http import process_result
+from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.exceptions import (
     CannotGetOperationTypeError,
     InvalidOperationTypeError,
 )
+from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from tests.conftest import DEMO_HEADERS, Service, fast_settings
@@ -27,7 +31,6 @@ from wethod_graphql.demo import DemoApi
 from wethod_graphql.resolvers.context import Context, build_context
 from wethod_graphql.schema.build import MAX_TOKENS, WethodSchema, build_schema
 from wethod_graphql.schema.clients import Client
-from wethod_graphql.schema.errors import ErrorCodes
 from wethod_graphql.schema.limits import limit_rules
 from wethod_graphql.schema.operations import PreparedOperations
 from wethod_graphql.schema.query import Query
@@ -239,26 +242,53 @@ async def test_only_what_the_prepared_path_cannot_run_reaches_the_hooks(
 ) -> None:
     hooked: list[str | None] = []
 
-    class Hooked(ErrorCodes):
-        def on_operation(self) -> Iterator[None]:
-            hooked.append(self.execution_context.query)
-            yield from super().on_operation()
+    class Observed(WethodSchema):
+        async def _execute_with_hooks(self, *args: Any) -> ExecutionResult:
+            hooked.append(args[0])
+            return await super()._execute_with_hooks(*args)
 
-    schema = WethodSchema(query=Query, types=[Client], extensions=[Hooked])
+    schema = Observed(query=Query, types=[Client])
     runnable = '{ client(id: "1") { id } }'
     ambiguous = "query A { __typename } query B { __typename }"
-    for text in (runnable, runnable, "{ nope }", ambiguous):
+    for text in (runnable, runnable, "{ nope }", "{ nope", ambiguous):
         await schema.execute(text, None, context(upstream))
     assert hooked == [ambiguous]
 
 
-def test_an_extension_the_prepared_path_would_skip_is_refused() -> None:
+def test_the_schema_refuses_what_its_prepared_path_would_skip() -> None:
     class Timing(SchemaExtension):
         def on_execute(self) -> Iterator[None]:
             yield
 
-    with pytest.raises(TypeError, match="Timing"):
+    with pytest.raises(TypeError, match="own extensions"):
         WethodSchema(query=Query, types=[Client], extensions=[Timing])
+    with pytest.raises(TypeError, match="field suggestions"):
+        WethodSchema(
+            query=Query,
+            types=[Client],
+            config=StrawberryConfig(disable_field_suggestions=True),
+        )
+
+
+async def test_a_refused_text_keeps_nothing_of_its_first_request(
+    schema: WethodSchema,
+) -> None:
+    class Holder:
+        """Stands for a request's context, which carries credentials."""
+
+    for text in (
+        "{ client(id: true) { id } }",
+        '{ client(id: "1", deleted: NOPE) { id } }',
+    ):
+        holder = Holder()
+        result = await schema.execute(text, None, holder)
+        assert result.errors
+        gone = weakref.ref(holder)
+        del holder
+        gc.collect()
+        assert gone() is None, text
+        for error in schema.operations.prepare(text).errors:
+            assert error.__traceback__ is None
 
 
 def test_a_kept_syntax_error_holds_no_parser_state() -> None:

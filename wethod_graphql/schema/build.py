@@ -47,10 +47,6 @@ _is_awaitable = cast(
     "Callable[[Any], TypeGuard[Awaitable[Any]]]", optimized_is_awaitable
 )
 
-#: The extensions `build_schema` gives Strawberry's path; see
-#: `WethodSchema._check_prepared_path_suffices`.
-_FULL_PATH_EXTENSIONS = (MaxTokensLimiter, AddValidationRules, ErrorCodes)
-
 #: Characters of operation texts kept parsed and validated: at 100 to 200
 #: bytes of syntax tree per character, at most some 25 MiB per process.
 CACHE_CHARS = 128 * 1024
@@ -76,39 +72,38 @@ class WethodSchema(strawberry.federation.Schema):
         validation_rules: Sequence[type[ASTValidationRule]] = (),
         **kwargs: Any,
     ) -> None:
+        if "extensions" in kwargs:
+            raise TypeError(
+                "WethodSchema sets its own extensions: most requests take the "
+                "prepared path, which runs none."
+            )
+        rules = tuple(validation_rules)
+        # What Strawberry's path needs to refuse what the prepared path
+        # refuses, the same way. Factories, never instances: an instance
+        # would be shared by every request.
+        kwargs["extensions"] = [
+            lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+            lambda: AddValidationRules(list(rules)),
+            ErrorCodes,
+        ]
         super().__init__(*args, **kwargs)
-        self._check_prepared_path_suffices()
+        if (
+            self.directives
+            or self.config.enable_experimental_incremental_execution
+            or self.config.disable_field_suggestions
+        ):
+            raise TypeError(
+                "WethodSchema's prepared path runs no operation directive, no "
+                "incremental delivery and keeps field suggestions."
+            )
         self.operations = PreparedOperations(
             self._schema,
-            (*specified_rules, *validation_rules),
+            (*specified_rules, *rules),
             max_tokens=MAX_TOKENS,
             max_chars=CACHE_CHARS,
             max_text_chars=CACHE_TEXT_CHARS,
             max_invalid_chars=CACHE_INVALID_CHARS,
         )
-
-    def _check_prepared_path_suffices(self) -> None:
-        """Refuse what only Strawberry's own path would honour.
-
-        Most requests never reach the extensions, operation directives or
-        incremental delivery: a schema that relies on them must not silently
-        lose them. The extensions allowed matter only on that path.
-        """
-        foreign = [
-            type(extension).__name__
-            for extension in self.get_extensions()
-            if not isinstance(extension, _FULL_PATH_EXTENSIONS)
-        ]
-        if (
-            foreign
-            or self.directives
-            or self.config.enable_experimental_incremental_execution
-        ):
-            raise TypeError(
-                "WethodSchema's prepared path runs no extension, operation "
-                "directive or incremental delivery "
-                f"(extensions: {', '.join(foreign) or 'none'})."
-            )
 
     async def execute(
         self,
@@ -246,16 +241,8 @@ def _refused(
 
 def build_schema(*, max_depth: int = 15, max_aliases: int = 100) -> WethodSchema:
     """The schema, with its validation rules built once (not per request)."""
-    rules = limit_rules(max_depth, max_aliases)
     return WethodSchema(
         query=Query,
         types=[Client],
-        validation_rules=rules,
-        # Only requests the prepared path refers here run these.
-        extensions=[
-            # Factories, never instances: an instance is shared by every request.
-            lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-            lambda: AddValidationRules(rules),
-            ErrorCodes,
-        ],
+        validation_rules=limit_rules(max_depth, max_aliases),
     )

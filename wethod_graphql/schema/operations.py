@@ -108,12 +108,7 @@ class PreparedOperations:
         try:
             document = parse(text, max_tokens=self._max_tokens)
         except GraphQLError as error:
-            # Raised, it holds the parser's frames and through them every
-            # token read: kept as is, it would weigh more than the text's
-            # whole syntax tree.
-            error.__traceback__ = None
-            error.__context__ = None
-            return Prepared(errors=(error,), parsed=False)
+            return Prepared(errors=(_detached(error),), parsed=False)
         operations = tuple(
             Operation(
                 document,
@@ -124,7 +119,7 @@ class PreparedOperations:
             if isinstance(definition, OperationDefinitionNode)
         )
         errors = validate_document(self._schema, document, self._rules)
-        return Prepared(operations, tuple(errors))
+        return Prepared(operations, tuple(_detached(error) for error in errors))
 
     def _keep(self, text: str, prepared: Prepared) -> None:
         size = len(text)
@@ -136,3 +131,21 @@ class PreparedOperations:
         while self._chars > self._max_chars:
             evicted, _ = self._kept.popitem(last=False)
             self._chars -= len(evicted)
+
+
+def _detached(error: GraphQLError) -> GraphQLError:
+    """`error` without the frames it and its cause were raised through.
+
+    A kept error outlives its request. Its traceback would hold the frames
+    up to `WethodSchema.execute`, and with them the first request's context
+    (the caller's credentials) and, for a syntax error, every token read.
+    """
+    chain: BaseException | None = error
+    seen: set[int] = set()
+    while chain is not None and id(chain) not in seen:
+        seen.add(id(chain))
+        chain.__traceback__ = None
+        chain.__context__ = None
+        chain.__cause__ = None
+        chain = getattr(chain, "original_error", None)
+    return error
