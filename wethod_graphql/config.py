@@ -196,8 +196,9 @@ def _upper(raw: str, env: str) -> str:
 
 def _secret(raw: str, env: str) -> Secret:
     # The token is sent as `Bearer <token>`; a value that already carries the
-    # scheme would become `Bearer Bearer ...` and fail far from its cause.
-    if raw.lower().startswith("bearer ") or any(c.isspace() for c in raw):
+    # scheme ("Bearer x", hence the space) would become `Bearer Bearer ...`
+    # and fail far from its cause.
+    if any(c.isspace() for c in raw):
         raise ConfigError(f"{env}: expected the bare token, without 'Bearer '")
     return Secret(raw)
 

@@ -138,7 +138,7 @@ def test_user_agent_names_the_product_and_its_version() -> None:
     assert USER_AGENT.split("/") == ["wethod-graphql", __version__]
 
 
-async def test_include_is_sorted_deduplicated_and_comma_joined(
+async def test_include_is_sorted_and_comma_joined(
     demo: DemoApi, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Only one relation exists today: pretend there are more, as dot-paths.
@@ -146,7 +146,7 @@ async def test_include_is_sorted_deduplicated_and_comma_joined(
     known = CLIENT_INCLUDES | {"group", "group.members", "bankAccount"}
     monkeypatch.setattr("wethod_graphql.upstream.client.CLIENT_INCLUDES", known)
     include = frozenset(
-        ["group.members", "externalIdentifiers", "group", "bankAccount", "group"]
+        ["group.members", "externalIdentifiers", "group", "bankAccount"]
     )
     async with in_process(demo) as (upstream, recorder):
         with pytest.raises(UpstreamBadRequest) as caught:
@@ -253,16 +253,12 @@ async def test_a_request_id_given_by_the_service_replaces_the_incoming_one(
 async def test_configured_token_and_company_are_used_when_the_caller_sends_none(
     demo: DemoApi,
 ) -> None:
-    settings = fast_settings(token=Secret(DEMO_TOKEN), company=DEMO_COMPANY)
     who = Caller.from_headers(
         {"cookie": "a=b"},
-        default_token=settings.token,
-        default_company=settings.company,
+        default_token=Secret(DEMO_TOKEN),
+        default_company=DEMO_COMPANY,
     )
-    async with in_process(demo, token=settings.token, company=DEMO_COMPANY) as (
-        upstream,
-        _,
-    ):
+    async with in_process(demo) as (upstream, _):
         record = await upstream.get_client(1, who)
     assert record.corporate_name == "Rossi Arredamenti S.r.l."
     headers = demo.requests[0].headers

@@ -32,6 +32,7 @@ from wethod_graphql.errors import (
 )
 from wethod_graphql.upstream.caller import Caller
 from wethod_graphql.upstream.records import (
+    MAX_ID,
     ClientRecord,
     DeletionFilter,
     RecordError,
@@ -56,8 +57,6 @@ MAX_BODY_BYTES = 4 * 1024 * 1024
 TRANSPORT_ERRORS = (httpx.HTTPError, aiohttp.ClientError, OSError)
 
 _ID = re.compile(r"[0-9]{1,19}")
-#: Ids are 64-bit integers upstream; a larger one cannot name a client.
-_MAX_ID = 2**63 - 1
 
 _STATUS_ERRORS: Mapping[int, tuple[type[UpstreamError], str]] = {
     401: (Unauthenticated, "The Wethod API did not accept the credentials."),
@@ -71,7 +70,7 @@ def parse_client_id(value: str | int) -> int:
     """An id as the API accepts it (`[0-9]+`, >= 1), or `InputError`."""
     text = str(value)
     number = int(text) if _ID.fullmatch(text) else 0
-    if not 1 <= number <= _MAX_ID:
+    if not 1 <= number <= MAX_ID:
         raise InputError(f"Invalid client id {text[:40]!r}: expected an integer >= 1.")
     return number
 
