@@ -13,8 +13,8 @@ reaches the GraphQL layer is a bug and is masked for the client.
         ├── NotFound                NOT_FOUND            404
         ├── PreconditionFailed      PRECONDITION_FAILED  412, or no company
         ├── RateLimited             RATE_LIMITED         429 after retries
-        ├── UpstreamUnavailable     UPSTREAM_UNAVAILABLE 5xx/other, connection, body
-        └── UpstreamTimeout         UPSTREAM_TIMEOUT     budget or last attempt out
+        ├── UpstreamUnavailable     UPSTREAM_UNAVAILABLE 5xx, other status, connection
+        └── UpstreamTimeout         UPSTREAM_TIMEOUT     no answer in time
 
 `code` is the stable `extensions.code` of the GraphQL error. `status` and `key`
 are the upstream's HTTP status and error key when a response carried them;
