@@ -8,6 +8,7 @@ the same way, with its real lifespan running.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
@@ -17,6 +18,8 @@ from starlette.applications import Starlette
 from wethod_graphql.config import Settings
 from wethod_graphql.demo import DEMO_COMPANY, DEMO_TOKEN, DemoApi
 from wethod_graphql.server.app import create_app
+from wethod_graphql.upstream import UpstreamClient, create_http_client
+from wethod_graphql.upstream.retry import RetryPolicy
 
 DEMO_HEADERS = {"authorization": f"Bearer {DEMO_TOKEN}", "wethod-company": DEMO_COMPANY}
 
@@ -65,6 +68,17 @@ class Service:
         assert response.status_code == 200, response.text
         body: dict[str, Any] = response.json()
         return body
+
+
+@asynccontextmanager
+async def upstream_client(
+    settings: Settings,
+    transport: httpx.AsyncBaseTransport | None = None,
+    retry: RetryPolicy | None = None,
+) -> AsyncIterator[UpstreamClient]:
+    """An `UpstreamClient` over a fresh `create_http_client`, closed after."""
+    async with create_http_client(settings, transport) as http:
+        yield UpstreamClient(http, settings, retry)
 
 
 async def start_service(settings: Settings, demo: DemoApi) -> AsyncIterator[Service]:

@@ -8,15 +8,13 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from tests.conftest import DEMO_HEADERS, fast_settings
+from tests.conftest import DEMO_HEADERS, fast_settings, upstream_client
 from wethod_graphql.demo import DemoApi
 from wethod_graphql.errors import NotFound
 from wethod_graphql.resolvers.loaders import ClientKey, ClientLoader
 from wethod_graphql.upstream import (
     Caller,
     DeletionFilter,
-    UpstreamClient,
-    create_http_client,
 )
 
 EXT = frozenset({"externalIdentifiers"})
@@ -24,10 +22,8 @@ EXT = frozenset({"externalIdentifiers"})
 
 @pytest.fixture
 async def loader(demo: DemoApi) -> AsyncIterator[ClientLoader]:
-    settings = fast_settings()
     transport = httpx.ASGITransport(app=demo.app)
-    async with create_http_client(settings, transport) as http:
-        upstream = UpstreamClient(http, settings)
+    async with upstream_client(fast_settings(), transport) as upstream:
         yield ClientLoader(
             upstream,
             Caller.from_headers(DEMO_HEADERS),

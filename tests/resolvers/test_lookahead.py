@@ -9,7 +9,10 @@ import pytest
 from graphql import FieldNode, FragmentDefinitionNode, OperationDefinitionNode, parse
 
 from wethod_graphql.resolvers.lookahead import RELATIONS, Relation, include_paths
+from wethod_graphql.schema.build import build_schema
 from wethod_graphql.upstream import CLIENT_INCLUDES
+
+SCHEMA = build_schema()._schema
 
 #: A registry with a nested relation, as the next REST include would add.
 NESTED = {
@@ -40,7 +43,7 @@ def root_info(query: str, variables: dict[str, Any] | None = None) -> Any:
         field_nodes=[field],
         fragments=fragments,
         variable_values=variables or {},
-        schema=None,
+        schema=SCHEMA,
     )
 
 

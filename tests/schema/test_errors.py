@@ -142,7 +142,7 @@ async def test_expected_errors_are_not_logged_as_errors(
     assert DEMO_TOKEN not in caplog.text
 
 
-async def test_shared_future_survives_a_sibling_nulling_the_root(
+async def test_a_non_null_root_error_beside_a_shared_key_is_a_200(
     service: Service,
 ) -> None:
     """A non-null root error next to fields sharing one loader key (PITFALLS 1).

@@ -1,4 +1,4 @@
-"""Depth and alias limits, and the caches that make validation cheap."""
+"""Depth, alias and token limits, and the linear cost of measuring them."""
 
 from __future__ import annotations
 

@@ -26,7 +26,7 @@ from strawberry.schema.exceptions import (
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
-from tests.conftest import DEMO_HEADERS, Service, fast_settings
+from tests.conftest import DEMO_HEADERS, Service, fast_settings, upstream_client
 from wethod_graphql.demo import DemoApi
 from wethod_graphql.resolvers.context import Context, build_context
 from wethod_graphql.schema.build import MAX_TOKENS, WethodSchema, build_schema
@@ -34,7 +34,7 @@ from wethod_graphql.schema.clients import Client
 from wethod_graphql.schema.limits import limit_rules
 from wethod_graphql.schema.operations import PreparedOperations
 from wethod_graphql.schema.query import Query
-from wethod_graphql.upstream import UpstreamClient, create_http_client
+from wethod_graphql.upstream import UpstreamClient
 
 SETTINGS = fast_settings(max_depth=6, max_aliases=5)
 
@@ -121,8 +121,8 @@ CASES: list[tuple[str, str | None, dict[str, Any] | None]] = [
 @pytest.fixture
 async def upstream() -> AsyncIterator[UpstreamClient]:
     transport = httpx.ASGITransport(app=DemoApi().app)
-    async with create_http_client(SETTINGS, transport) as http:
-        yield UpstreamClient(http, SETTINGS)
+    async with upstream_client(SETTINGS, transport) as client:
+        yield client
 
 
 @pytest.fixture

@@ -15,11 +15,10 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import DEMO_HEADERS, fast_settings
+from tests.conftest import DEMO_HEADERS, fast_settings, upstream_client
 from tests.servers import run_in_thread
-from wethod_graphql.config import Settings
 from wethod_graphql.demo import DemoApi
-from wethod_graphql.upstream import Caller, UpstreamClient, create_http_client
+from wethod_graphql.upstream import Caller, UpstreamClient
 from wethod_graphql.upstream.retry import RetryPolicy
 
 
@@ -43,17 +42,6 @@ class Recorder(httpx.AsyncBaseTransport):
 def caller(headers: Mapping[str, str] | None = None, **defaults: Any) -> Caller:
     """A caller with the demo's good credentials unless told other headers."""
     return Caller.from_headers(DEMO_HEADERS if headers is None else headers, **defaults)
-
-
-@asynccontextmanager
-async def upstream_client(
-    settings: Settings,
-    transport: httpx.AsyncBaseTransport | None = None,
-    retry: RetryPolicy | None = None,
-) -> AsyncIterator[UpstreamClient]:
-    """An `UpstreamClient` over a fresh `create_http_client`, closed after."""
-    async with create_http_client(settings, transport) as http:
-        yield UpstreamClient(http, settings, retry)
 
 
 @asynccontextmanager

@@ -84,7 +84,7 @@ class _Walk:
         fragments: Mapping[str, FragmentDefinitionNode],
         variables: Mapping[str, object],
         relations: Mapping[str, Mapping[str, Relation]],
-        schema: GraphQLSchema | None,
+        schema: GraphQLSchema,
     ) -> None:
         self._fragments = fragments
         self._variables = variables
@@ -146,8 +146,6 @@ class _Walk:
         """
         if condition == type_name:
             return True
-        if self._schema is None:
-            return False
         abstract = self._schema.get_type(condition)
         concrete = self._schema.get_type(type_name)
         return (

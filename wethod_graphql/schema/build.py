@@ -25,7 +25,6 @@ from wethod_graphql.schema.errors import (
     ErrorCodes,
     log_errors,
     present,
-    present_unhandled,
 )
 from wethod_graphql.schema.limits import limit_rules
 from wethod_graphql.schema.operations import Operation, PreparedOperations
@@ -165,24 +164,19 @@ class WethodSchema(strawberry.federation.Schema):
             operation_extensions=operation_extensions,
         )
         result = await outcome if isawaitable(outcome) else outcome
-        if not result.errors:
-            return ExecutionResult(data=result.data, errors=None, extensions={})
-        log_errors(result.errors, operation.name)
-        return ExecutionResult(
-            data=result.data,
-            errors=[
-                present(error, parsed=True, executed=True) for error in result.errors
-            ],
-            extensions={},
+        return _answer(
+            result.data, result.errors, operation.name, parsed=True, executed=True
         )
 
     async def _execute_with_hooks(self, *args: Any) -> ExecutionResult:
         """Strawberry's own path, with its extensions."""
         result = await super().execute(*args)
-        # An error raised before the extensions' post-operation step (a
-        # syntax error) has no code yet; give it one here.
+        # An exception that escaped a hook (a bug) skips ErrorCodes'
+        # post-operation step: mask it here. Coded errors pass unchanged.
         if result.errors:
-            result.errors = [present_unhandled(error) for error in result.errors]
+            result.errors = [
+                present(error, parsed=True, executed=False) for error in result.errors
+            ]
         return result
 
     def process_errors(
@@ -231,10 +225,25 @@ def _refused(
     errors: Sequence[GraphQLError], *, parsed: bool, operation_name: str | None
 ) -> ExecutionResult:
     """The result for a text that does not parse or validate."""
-    log_errors(errors, operation_name)
+    return _answer(None, errors, operation_name, parsed=parsed, executed=False)
+
+
+def _answer(
+    data: dict[str, Any] | None,
+    errors: Sequence[GraphQLError] | None,
+    operation_name: str | None,
+    *,
+    parsed: bool,
+    executed: bool,
+) -> ExecutionResult:
+    """A prepared-path result: errors logged, then given their codes."""
+    if errors:
+        log_errors(errors, operation_name)
     return ExecutionResult(
-        data=None,
-        errors=[present(error, parsed=parsed, executed=False) for error in errors],
+        data=data,
+        errors=[present(e, parsed=parsed, executed=executed) for e in errors]
+        if errors
+        else None,
         extensions={},
     )
 

@@ -12,7 +12,7 @@ from datetime import date, datetime
 import strawberry
 
 from wethod_graphql.resolvers import clients as resolve
-from wethod_graphql.resolvers.context import Context
+from wethod_graphql.resolvers.clients import Info
 from wethod_graphql.schema.types import ExternalIdentifier
 from wethod_graphql.upstream import ClientRecord, ExternalIdentifierRecord
 
@@ -119,8 +119,6 @@ class Client:
         return cls(**values, loaded_identifiers=record.external_identifiers)  # type: ignore[arg-type]
 
     @classmethod
-    async def resolve_reference(
-        cls, info: strawberry.Info[Context, None], id: strawberry.ID
-    ) -> Client:
+    async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Client:
         """A reference from another subgraph; archived clients resolve too."""
         return cls.from_record(await resolve.client_reference(info, id))

@@ -12,9 +12,8 @@ import logging
 from collections.abc import Iterator, Sequence
 
 from graphql import ExecutionResult as GraphQLExecutionResult
-from graphql import GraphQLError, GraphQLSyntaxError, OperationDefinitionNode
+from graphql import GraphQLError, OperationDefinitionNode
 from strawberry.extensions import SchemaExtension
-from strawberry.types import ExecutionContext
 
 from wethod_graphql.errors import (
     InputError,
@@ -48,7 +47,10 @@ class ErrorCodes(SchemaExtension):
         # `operation_name` falls back to the first operation's; only the name
         # the request gave tells whether one was chosen.
         chosen = getattr(context, "_provided_operation_name", None)
-        if chosen is None and _operations(context) > 1:
+        document = context.graphql_document  # parsed: execution follows a parse
+        definitions = document.definitions if document else ()
+        operations = sum(isinstance(d, OperationDefinitionNode) for d in definitions)
+        if chosen is None and operations > 1:
             # The spec makes this an error; Strawberry would run the first
             # operation. A result set here replaces execution.
             context.result = GraphQLExecutionResult(
@@ -75,13 +77,6 @@ class ErrorCodes(SchemaExtension):
             ]
 
 
-def _operations(context: ExecutionContext) -> int:
-    document = context.graphql_document
-    if document is None:
-        return 0
-    return sum(isinstance(d, OperationDefinitionNode) for d in document.definitions)
-
-
 def present(error: GraphQLError, *, parsed: bool, executed: bool) -> GraphQLError:
     """The error as the client sees it."""
     if error.extensions and "code" in error.extensions:
@@ -102,14 +97,6 @@ def present(error: GraphQLError, *, parsed: bool, executed: bool) -> GraphQLErro
         # non-null field): a bug of ours, with nothing worth showing.
         return _with(error, INTERNAL_MESSAGE, {"code": "INTERNAL_SERVER_ERROR"})
     return _with(error, error.message, {"code": code})
-
-
-def present_unhandled(error: GraphQLError) -> GraphQLError:
-    """`present` for an error `ErrorCodes` did not see (it has no code yet)."""
-    if error.extensions and "code" in error.extensions:
-        return error
-    parsed = not isinstance(error, GraphQLSyntaxError)
-    return present(error, parsed=parsed, executed=False)
 
 
 def _extensions(error: WethodGraphQLError) -> dict[str, object]:

@@ -1,8 +1,10 @@
 """Validation rules for the service's limits, built once per schema.
 
-Passing `QueryDepthLimiter` or `MaxAliasesLimiter` as extensions defeats the
-validation cache; the rule built here is added with `AddValidationRules`, so
-a validated document is never validated again.
+The rule built here runs where every validation runs: in
+`schema.operations.PreparedOperations` (once per operation text) and, for
+what only Strawberry's path answers, through `AddValidationRules`.
+Strawberry's `QueryDepthLimiter` and `MaxAliasesLimiter` extensions would
+walk every request again.
 
 Depth and aliases are measured in one walk that measures each fragment once:
 a fragment spread twice in each of 25 chained fragments is 2^25 expansions
