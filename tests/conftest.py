@@ -81,8 +81,14 @@ async def upstream_client(
         yield UpstreamClient(http, settings, retry)
 
 
-async def start_service(settings: Settings, demo: DemoApi) -> AsyncIterator[Service]:
-    app = create_app(settings, transport=httpx.ASGITransport(app=demo.app))
+@asynccontextmanager
+async def start_service(
+    settings: Settings, demo: DemoApi, *, over_network: bool = False
+) -> AsyncIterator[Service]:
+    """The app under its lifespan, reaching `demo` in-process, or with
+    `over_network` the upstream at `settings.base_url` for real."""
+    transport = None if over_network else httpx.ASGITransport(app=demo.app)
+    app = create_app(settings, transport=transport)
     async with (
         app.router.lifespan_context(app),
         httpx.AsyncClient(
@@ -94,7 +100,7 @@ async def start_service(settings: Settings, demo: DemoApi) -> AsyncIterator[Serv
 
 @pytest.fixture
 async def service(settings: Settings, demo: DemoApi) -> AsyncIterator[Service]:
-    async for running in start_service(settings, demo):
+    async with start_service(settings, demo) as running:
         yield running
 
 

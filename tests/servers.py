@@ -10,10 +10,15 @@ thread and yields its base URL (`http://127.0.0.1:PORT`). Contract:
 - extra keyword arguments go to `uvicorn.Config` (e.g. `http="h11"`).
 Websockets are off by default: no test here needs them, and loading their
 implementation can emit deprecation warnings, which the suite treats as errors.
+
+`run_command` runs the real command line the same way, in the environment of
+a fresh machine (`clean_environ`) unless told another; `unavailable` skips a
+test whose tool is missing, and fails it under CI=true.
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 import threading
 import time
@@ -21,8 +26,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
+import pytest
 import uvicorn
 from starlette.types import ASGIApp
 
@@ -95,6 +101,18 @@ def _stop(server: uvicorn.Server, thread: threading.Thread, timeout: float) -> N
         raise RuntimeError(f"uvicorn did not stop within {2 * timeout} s")
 
 
+def clean_environ() -> dict[str, str]:
+    """This process's environment without `WETHOD_*`: as on a fresh machine."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("WETHOD_")}
+
+
+def unavailable(reason: str) -> NoReturn:
+    """Skip for a missing tool, but fail under CI=true, where it must be there."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason} (required when CI=true)", pytrace=False)
+    pytest.skip(reason)
+
+
 @dataclass(frozen=True)
 class Running:
     url: str  # http://HOST:PORT
@@ -111,13 +129,16 @@ def run_command(
 ) -> Iterator[Running]:
     """Run `wethod-graphql serve` (or alike) until it prints its URL.
 
-    The command must print a line ending in `http://HOST:PORT/graphql` once it
+    `env` defaults to `clean_environ()`. The command must print a line ending in `http://HOST:PORT/graphql` once it
     listens. The process gets SIGTERM on leaving the block, and SIGKILL if it
     has not exited 10 s later.
     """
     with stderr_path.open("wb") as stderr:
         process = subprocess.Popen(  # noqa: S603 - the test's own command
-            command, stdout=subprocess.PIPE, stderr=stderr, env=env
+            command,
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            env=clean_environ() if env is None else env,
         )
         try:
             yield Running(_wait_for_url(process, startup_timeout, stderr_path), process)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import socket
 import subprocess
@@ -17,7 +16,7 @@ import pytest
 from uvicorn.config import STARTUP_FAILURE
 
 from tests.conftest import DEMO_HEADERS
-from tests.servers import run_command, run_in_thread
+from tests.servers import clean_environ, run_command, run_in_thread
 from wethod_graphql.cli import main, parser, serve_settings, worker_app
 from wethod_graphql.demo import DemoApi
 
@@ -56,9 +55,8 @@ def test_bad_settings_stop_serve_with_the_variable_named(
 
 
 def test_serve_demo_answers_over_loopback(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WETHOD_")}
     command = [*COMMAND, "serve", "--demo", "--port", "0"]
-    with run_command(command, tmp_path / "err.log", env=env) as running:
+    with run_command(command, tmp_path / "err.log") as running:
         url = running.url
         response = httpx.post(
             f"{url}/graphql",
@@ -272,9 +270,11 @@ def test_serve_exempts_start_up_objects_from_the_collector() -> None:
         "worker_app()\n"
         "print(before, gc.get_freeze_count())\n"
     )
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WETHOD_")}
     out = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", code], env=env, capture_output=True, check=True
+        [sys.executable, "-c", code],
+        env=clean_environ(),
+        capture_output=True,
+        check=True,
     )
     before, after = map(int, out.stdout.split())
     assert before == 0

@@ -52,6 +52,16 @@ def test_imports_point_one_way(path: Path) -> None:
     assert not forbidden, f"{layer} must not import {sorted(forbidden)}"
 
 
+def test_every_module_belongs_to_a_layer() -> None:
+    entry_points = {"__init__", "__main__"}
+    unknown = {
+        str(p.relative_to(PACKAGE))
+        for p in PACKAGE.rglob("*.py")
+        if layer_of(p) not in ALLOWED.keys() | entry_points
+    }
+    assert not unknown, f"add these to ALLOWED: {sorted(unknown)}"
+
+
 def test_modules_stay_small() -> None:
     long = {
         str(p.relative_to(PACKAGE)): n

@@ -1,7 +1,8 @@
 """The `wethod-graphql` command: `serve`, `demo-api` and `schema`.
 
-The only place that reads the environment: `Settings` are built here once
-and passed down.
+The only place that reads the environment: `Settings` are built here, once
+per process (each `serve --workers` process builds its own from the same
+variables), and passed down.
 """
 
 from __future__ import annotations
@@ -114,13 +115,14 @@ def serve_variables(
 
 
 def _serve(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
-    settings = serve_settings(args, environ)
+    variables = serve_variables(args, environ)
+    settings = Settings.from_environ(variables)
     if settings.workers > 1:
         if args.demo:
             raise ConfigError(
                 "WETHOD_WORKERS: --demo serves from one process; use 1 worker."
             )
-        return _serve_workers(args, serve_variables(args, environ), settings)
+        return _serve_workers(args, variables, settings)
     transport: httpx.AsyncBaseTransport | None = None
     if args.demo:
         settings, transport = _demo_wiring(settings)

@@ -13,17 +13,17 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.servers import run_command
+from tests.servers import run_command, unavailable
+from wethod_graphql.server.graphiql import BUNDLED_ASSETS_DIR
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
-ROOT = Path(__file__).resolve().parents[2]
-ASSETS_DIR = ROOT / "wethod_graphql" / "server" / "graphiql_assets"
+ASSETS_DIR = BUNDLED_ASSETS_DIR
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--headless",
@@ -37,13 +37,6 @@ CHROMIUM_ARGS = [
 ]
 
 
-def _unavailable(reason: str) -> NoReturn:
-    """Skip for a missing tool, but fail in CI where it must be present."""
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason} (required when CI=true)")
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="session")
 def graphiql_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The base URL of a running `wethod-graphql serve --demo`, local assets on."""
@@ -51,13 +44,10 @@ def graphiql_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[st
         yield url.rstrip("/")
         return
     if not (ASSETS_DIR / "graphiql.min.js").is_file():
-        _unavailable("GraphiQL assets not installed: run graphiql/install-assets")
-    # The demo as a fresh machine runs it: no WETHOD_* setting of this shell.
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WETHOD_")}
+        unavailable("GraphiQL assets not installed: run graphiql/install-assets")
     with run_command(
         [sys.executable, "-m", "wethod_graphql", "serve", "--demo", "--port", "0"],
         tmp_path_factory.mktemp("serve") / "stderr.log",
-        env=env,
     ) as running:
         yield running.url
 
@@ -68,11 +58,11 @@ def graphiql_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[st
 def chromium() -> Iterator[Browser]:
     """Debian's Chromium, headless, driven by Playwright."""
     if not CHROMIUM.is_file():
-        _unavailable(f"no Chromium at {CHROMIUM}")
+        unavailable(f"no Chromium at {CHROMIUM}")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        _unavailable("the playwright package is not installed")
+        unavailable("the playwright package is not installed")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=CHROMIUM_ARGS

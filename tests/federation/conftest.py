@@ -20,14 +20,13 @@ import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn
 
 import httpx
 import pytest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tests.conftest import fast_settings
-from tests.servers import run_in_thread
+from tests.servers import run_in_thread, unavailable
 from wethod_graphql.demo import DemoApi
 from wethod_graphql.server.app import create_app
 
@@ -45,13 +44,6 @@ CLIENT_IDS = (4, 7, 1, 45, 14, 2, 33, 12, 3, 60)
 STARTUP_TIMEOUT = 20.0
 STOP_TIMEOUT = 5.0
 _LISTENING = re.compile(r"^listening (http://127\.0\.0\.1:\d+/graphql)$")
-
-
-def unavailable(reason: str) -> NoReturn:
-    """Skip for a missing tool, but fail under CI=true, where it must be there."""
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason} (required when CI=true)", pytrace=False)
-    pytest.skip(reason)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import logging
 import httpx
 import pytest
 
-from tests.conftest import DEMO_HEADERS, Service, fast_settings
+from tests.conftest import DEMO_HEADERS, Service, codes, fast_settings, start_service
 from tests.servers import run_in_thread
 from wethod_graphql.config import Settings
 from wethod_graphql.demo import DEMO_TOKEN, DemoApi
@@ -21,22 +21,14 @@ from wethod_graphql.upstream import UpstreamClient
 async def test_lifespan_opens_one_client_and_closes_it(
     settings: Settings, demo: DemoApi
 ) -> None:
-    app = create_app(settings, transport=httpx.ASGITransport(app=demo.app))
-    async with app.router.lifespan_context(app):
-        upstream = app.state.upstream
+    async with start_service(settings, demo) as service:
+        upstream = service.app.state.upstream
         assert isinstance(upstream, UpstreamClient)
         http = upstream._http
         assert not http.is_closed
-        async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://service"
-        ) as client:
-            for _ in range(3):
-                await client.post(
-                    "/graphql",
-                    json={"query": '{ client(id: "1") { id } }'},
-                    headers=DEMO_HEADERS,
-                )
-        assert app.state.upstream is upstream  # one client for every request
+        for _ in range(3):
+            await service.query('{ client(id: "1") { id } }')
+        assert service.app.state.upstream is upstream  # one client for every request
     assert http.is_closed
 
 
@@ -53,14 +45,9 @@ async def test_readyz_when_the_upstream_answers(service: Service) -> None:
 
 async def readyz_against(base_url: str) -> httpx.Response:
     """`/readyz` of a service (real transport, real lifespan) over `base_url`."""
-    app = create_app(fast_settings(base_url=base_url, ready_timeout=1.0))
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://s"
-        ) as client,
-    ):
-        return await client.get("/readyz")
+    settings = fast_settings(base_url=base_url, ready_timeout=1.0)
+    async with start_service(settings, DemoApi(), over_network=True) as service:
+        return await service.http.get("/readyz")
 
 
 async def test_readyz_when_the_upstream_is_down() -> None:
@@ -80,7 +67,14 @@ async def test_body_over_the_cap_is_413(service: Service) -> None:
         "/graphql", json={"query": "{ __typename }" + " " * 300}, headers=DEMO_HEADERS
     )
     assert big.status_code == 413
-    assert big.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+    assert codes(big.json()) == ["BAD_REQUEST"]
+    asked = await service.http.post(
+        "/graphql",
+        json={"query": "{ __typename }" + " " * 300},
+        headers={**DEMO_HEADERS, "accept": "application/graphql-response+json"},
+    )
+    assert asked.status_code == 413
+    assert asked.headers["content-type"] == "application/graphql-response+json"
 
 
 @pytest.mark.parametrize("settings", [fast_settings(max_body=200)])

@@ -13,7 +13,7 @@ from starlette.routing import BaseRoute, Route
 
 from wethod_graphql.config import Settings
 from wethod_graphql.schema.build import build_schema
-from wethod_graphql.server.graphiql import graphiql_routes
+from wethod_graphql.server.graphiql import graphiql_routes, render_graphiql
 from wethod_graphql.server.health import healthz, readyz
 from wethod_graphql.server.middleware import BodyLimitMiddleware, RequestIdMiddleware
 from wethod_graphql.server.view import GraphQLView, graphiql_options
@@ -45,14 +45,16 @@ def create_app(
     schema = build_schema(
         max_depth=settings.max_depth, max_aliases=settings.max_aliases
     )
-    view = GraphQLView(schema, settings)
+    options = graphiql_options(settings) if settings.graphiql else None
+    ide_page = render_graphiql(options) if options else None
+    view = GraphQLView(schema, settings, ide_page)
     routes: list[BaseRoute] = [
         Route("/graphql", view, methods=["GET", "POST"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
     ]
-    if settings.graphiql:
-        routes += graphiql_routes(graphiql_options(settings))
+    if options:
+        routes += graphiql_routes(options)
     middleware = [
         Middleware(RequestIdMiddleware),
         Middleware(BodyLimitMiddleware, max_bytes=settings.max_body),

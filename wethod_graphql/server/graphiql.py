@@ -106,15 +106,13 @@ class GraphiQLOptions:
     """How the GraphiQL page is built and where its assets come from.
 
     ``assets_url`` wins over ``assets_dir`` for the page's links; ``assets_dir``
-    alone is served at ``ASSETS_PATH``. ``default_headers`` is the JSON text
-    the headers editor starts with.
+    alone is served at ``ASSETS_PATH``.
     """
 
     assets_url: str | None = None
     assets_dir: Path | None = None
     default_query: str | None = None
     persist_headers: bool = False
-    default_headers: str | None = None
 
 
 def _asset_base(options: GraphiQLOptions) -> str | None:
@@ -171,7 +169,6 @@ def render_graphiql(options: GraphiQLOptions, endpoint: str = "/graphql") -> str
     config = {
         "endpoint": endpoint,
         "defaultQuery": options.default_query,
-        "defaultHeaders": options.default_headers,
         "persistHeaders": options.persist_headers,
     }
     values = {

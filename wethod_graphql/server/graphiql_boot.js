@@ -81,7 +81,6 @@
   };
   if (!config.persistHeaders) props.storage = headerlessStorage();
   if (config.defaultQuery !== null) props.defaultQuery = config.defaultQuery;
-  if (config.defaultHeaders !== null) props.defaultHeaders = config.defaultHeaders;
 
   ReactDOM.createRoot(document.getElementById("graphiql")).render(
     React.createElement(GraphiQL, props),

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from starlette.responses import JSONResponse
+
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
 
@@ -26,6 +28,15 @@ def preferred_media_type(accept: str | None) -> str:
     if ranks[GRAPHQL_RESPONSE] > 0 and ranks[GRAPHQL_RESPONSE] >= ranks[JSON]:
         return GRAPHQL_RESPONSE
     return JSON
+
+
+def request_error(accept: str | None, message: str, status: int) -> JSONResponse:
+    """The body of a request refused before GraphQL, in the media type asked for."""
+    return JSONResponse(
+        {"errors": [{"message": message, "extensions": {"code": "BAD_REQUEST"}}]},
+        status_code=status,
+        media_type=preferred_media_type(accept),
+    )
 
 
 def is_request_error(response: Mapping[str, object]) -> bool:

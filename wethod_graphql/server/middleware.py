@@ -11,10 +11,11 @@ import time
 import uuid
 
 from starlette.datastructures import Headers, MutableHeaders
-from starlette.responses import JSONResponse
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from wethod_graphql.server.logs import request_id_var
+from wethod_graphql.server.media import request_error
 from wethod_graphql.upstream.caller import REQUEST_ID
 
 access_log = logging.getLogger("wethod_graphql.access")
@@ -79,7 +80,7 @@ class BodyLimitMiddleware:
         length = Headers(scope=scope).get("content-length")
         if length is not None:
             if not length.isdigit() or int(length) > self.max_bytes:
-                await _too_large(self.max_bytes)(scope, receive, send)
+                await _too_large(scope, self.max_bytes)(scope, receive, send)
                 return
             # The HTTP server delivers no more than the declared length.
             await self.app(scope, receive, send)
@@ -108,22 +109,13 @@ class BodyLimitMiddleware:
             await self.app(scope, counting_receive, tracking_send)
         except _BodyTooLarge:
             if not response_started:
-                await _too_large(self.max_bytes)(scope, receive, send)
+                await _too_large(scope, self.max_bytes)(scope, receive, send)
 
 
 class _BodyTooLarge(Exception):
     pass
 
 
-def _too_large(max_bytes: int) -> JSONResponse:
-    return JSONResponse(
-        {
-            "errors": [
-                {
-                    "message": f"Request body over {max_bytes} bytes.",
-                    "extensions": {"code": "BAD_REQUEST"},
-                }
-            ]
-        },
-        status_code=413,
-    )
+def _too_large(scope: Scope, max_bytes: int) -> Response:
+    accept = Headers(scope=scope).get("accept")
+    return request_error(accept, f"Request body over {max_bytes} bytes.", 413)

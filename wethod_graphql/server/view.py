@@ -6,7 +6,7 @@ from typing import Any
 
 from cross_web import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -19,13 +19,13 @@ from wethod_graphql.schema.build import WethodSchema
 from wethod_graphql.server.graphiql import (
     BUNDLED_ASSETS_DIR,
     GraphiQLOptions,
-    render_graphiql,
 )
 from wethod_graphql.server.media import (
     GRAPHQL_RESPONSE,
     JSON,
     is_request_error,
     preferred_media_type,
+    request_error,
 )
 
 #: What GraphiQL opens with in demo mode: the product at a glance.
@@ -72,14 +72,17 @@ class GraphQLView(GraphQL[Context, None]):
     GraphQL error body with `extensions.code` instead of plain text.
     """
 
-    def __init__(self, schema: WethodSchema, settings: Settings) -> None:
+    def __init__(
+        self, schema: WethodSchema, settings: Settings, ide_page: str | None
+    ) -> None:
+        """`ide_page` is the GraphiQL page, or None when GraphiQL is off."""
         super().__init__(
             schema,
-            graphql_ide="graphiql" if settings.graphiql else None,
+            graphql_ide="graphiql" if ide_page is not None else None,
             allow_queries_via_get=True,
         )
         self._settings = settings
-        self._ide_page = render_graphiql(graphiql_options(settings))
+        self._ide_page = ide_page or ""
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -99,7 +102,8 @@ class GraphQLView(GraphQL[Context, None]):
         try:
             response = await self.run(request)
         except HTTPException as error:
-            response = request_error(request, error.reason, error.status_code)
+            accept = request.headers.get("accept")
+            response = request_error(accept, error.reason, error.status_code)
         await response(scope, receive, send)
 
     def parse_json(self, data: str | bytes) -> Any:
@@ -151,15 +155,3 @@ class GraphQLView(GraphQL[Context, None]):
             (k, v) for k, v in sub_response.headers.raw if k != b"content-type"
         )
         return response
-
-
-def request_error(
-    request: Request, message: str, status: int, code: str = "BAD_REQUEST"
-) -> Response:
-    """A GraphQL error body for a request refused outside GraphQL execution."""
-    media_type = preferred_media_type(request.headers.get("accept"))
-    return JSONResponse(
-        {"errors": [{"message": message, "extensions": {"code": code}}]},
-        status_code=status,
-        media_type=media_type,
-    )
