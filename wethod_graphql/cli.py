@@ -24,6 +24,7 @@ from uvicorn.supervisors import Multiprocess
 
 from wethod_graphql import __version__
 from wethod_graphql.config import Settings
+from wethod_graphql.demo.serving import add_arguments as add_demo_arguments
 from wethod_graphql.errors import ConfigError
 from wethod_graphql.schema.build import build_schema
 from wethod_graphql.server.app import create_app
@@ -78,10 +79,7 @@ def parser() -> argparse.ArgumentParser:
     serve.set_defaults(run=_serve)
 
     demo = commands.add_parser("demo-api", help="run the demo REST API alone")
-    demo.add_argument("--host", default="127.0.0.1", help="default: 127.0.0.1")
-    demo.add_argument("--port", type=int, default=8081, help="default: 8081")
-    demo.add_argument("--faults", action="store_true", help="enable fault injection")
-    demo.add_argument("--latency", type=float, default=0.0, metavar="SECONDS")
+    add_demo_arguments(demo)
     demo.set_defaults(run=_demo_api)
 
     schema = commands.add_parser("schema", help="print the subgraph SDL")

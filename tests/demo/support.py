@@ -45,6 +45,7 @@ def assert_error(response: httpx.Response, status: int, key: str) -> dict[str, A
     assert response.status_code == status
     assert response.headers["content-type"] == "application/json"
     body = response.json()
+    assert isinstance(body, dict)
     assert body["key"] == key
     assert isinstance(body["message"], str)
     assert body["message"]
@@ -54,5 +55,4 @@ def assert_error(response: httpx.Response, status: int, key: str) -> dict[str, A
     assert isinstance(body["status_text"], str)
     assert isinstance(body["content"], str)
     assert ("failures" in body) == (status == 400)
-    assert isinstance(body, dict)
     return body

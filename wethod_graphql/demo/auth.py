@@ -6,7 +6,7 @@ Contract of `check_headers`, in the order a real API runs them:
    `precondition_failure`; any non-empty version is accepted;
 3. a company the token does not belong to, or a token without `crm.view`
    -> 403 `forbidden`.
-It returns None when the request may go on.
+It returns the company when the request may go on.
 """
 
 from __future__ import annotations

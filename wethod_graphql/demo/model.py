@@ -9,7 +9,7 @@ Contract of the JSON form (`client_json`):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any
 
@@ -68,49 +68,12 @@ class Client:
         return self.deleted_at is not None
 
 
-# The contract's field order, so a body reads like the published example.
-CLIENT_FIELDS: tuple[str, ...] = (
-    "id",
-    "created_at",
-    "updated_at",
-    "corporate_name",
-    "acronym",
-    "email",
-    "notes",
-    "website",
-    "linkedin",
-    "description",
-    "street",
-    "zip_code",
-    "town",
-    "country",
-    "vat",
-    "payment_condition",
-    "group_company",
-    "sdi_code",
-    "pec",
-    "administration_email",
-    "company_registration_number",
-    "legal_name",
-    "intent_code",
-    "intent_date",
-    "phone",
-    "tax_reference",
-    "group_id",
-    "bank_account_id",
-    "vat_rate_id",
-    "payment_term_id",
-    "deleted_at",
+# The dataclasses declare their fields in the contract's order, so a body
+# reads like the published example.
+CLIENT_FIELDS: tuple[str, ...] = tuple(
+    f.name for f in fields(Client) if f.name != "external_identifiers"
 )
-
-IDENTIFIER_FIELDS: tuple[str, ...] = (
-    "id",
-    "created_at",
-    "updated_at",
-    "external_id",
-    "type",
-    "deleted_at",
-)
+IDENTIFIER_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(ExternalIdentifier))
 
 
 def format_datetime(value: datetime) -> str:

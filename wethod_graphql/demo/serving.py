@@ -2,10 +2,39 @@
 
 from __future__ import annotations
 
+import argparse
+
 from .app import DemoApi
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8081
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The demo server's options, for every command line that runs it."""
+    parser.add_argument("--host", default=DEFAULT_HOST, help=f"default: {DEFAULT_HOST}")
+    parser.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help=f"default: {DEFAULT_PORT}"
+    )
+    parser.add_argument(
+        "--faults",
+        action="store_true",
+        help="enable fault injection and the /_demo/ admin endpoints",
+    )
+    parser.add_argument(
+        "--latency",
+        type=_latency,
+        default=0.0,
+        metavar="SECONDS",
+        help="delay added to every /api request",
+    )
+
+
+def _latency(raw: str) -> float:
+    value = float(raw)
+    if not value >= 0:  # NaN too
+        raise argparse.ArgumentTypeError("must be >= 0")
+    return value
 
 
 def serve(
