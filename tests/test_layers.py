@@ -1,4 +1,4 @@
-"""Imports point one way: config/errors <- upstream <- resolvers <- schema <- server <- cli."""
+"""Imports point one way: config/errors <- store <- upstream <- resolvers <- schema <- server <- cli."""
 
 from __future__ import annotations
 
@@ -13,11 +13,21 @@ PACKAGE = Path(__file__).parents[1] / "wethod_graphql"
 ALLOWED = {
     "config": {"errors"},
     "errors": set(),
-    "upstream": {"config", "errors"},
-    "resolvers": {"config", "errors", "upstream"},
-    "schema": {"config", "errors", "upstream", "resolvers"},
-    "server": {"config", "errors", "upstream", "resolvers", "schema"},
-    "cli": {"config", "errors", "upstream", "resolvers", "schema", "server", "demo"},
+    "store": {"config", "errors"},
+    "upstream": {"config", "errors", "store"},
+    "resolvers": {"config", "errors", "store", "upstream"},
+    "schema": {"config", "errors", "store", "upstream", "resolvers"},
+    "server": {"config", "errors", "store", "upstream", "resolvers", "schema"},
+    "cli": {
+        "config",
+        "errors",
+        "store",
+        "upstream",
+        "resolvers",
+        "schema",
+        "server",
+        "demo",
+    },
     "demo": set(),
 }
 

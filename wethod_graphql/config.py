@@ -32,6 +32,8 @@ _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 _LOG_FORMATS = ("text", "json")
 #: Server processes one `serve` may start.
 MAX_WORKERS = 64
+_ON_STORE_ERROR = ("allow", "deny")
+_REDIS_SCHEMES = ("redis", "rediss", "unix")
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off")
 
@@ -65,6 +67,15 @@ class Settings:
     log_level: str = "INFO"
     log_format: str = "text"
     workers: int = 1
+    # The store and what uses it (see `wethod_graphql.store`).
+    redis_url: Secret | None = None
+    cache_ttl: float = 0.0
+    rate_limit_requests: float = 0.0
+    rate_limit_upstream_calls: float = 0.0
+    rate_limit_burst: float = 2.0
+    rate_limit_on_store_error: str = "allow"
+    persisted_operations: Path | None = None
+    persisted_only: bool = False
     demo: bool = field(default=False, metadata={"env": None})
 
     def __post_init__(self) -> None:
@@ -79,7 +90,13 @@ class Settings:
             _check(
                 getattr(self, name), _env_name(name), _positive, "a finite number > 0"
             )
-        for name in ("retry_backoff", "retry_after_max"):
+        for name in (
+            "retry_backoff",
+            "retry_after_max",
+            "cache_ttl",
+            "rate_limit_requests",
+            "rate_limit_upstream_calls",
+        ):
             _check(
                 getattr(self, name),
                 _env_name(name),
@@ -106,6 +123,17 @@ class Settings:
             lambda v: 1 <= v <= MAX_WORKERS,
             f"1 to {MAX_WORKERS}",
         )
+        _check(
+            self.rate_limit_burst, "WETHOD_RATE_LIMIT_BURST", _positive, "a number > 0"
+        )
+        _check(
+            self.rate_limit_on_store_error,
+            "WETHOD_RATE_LIMIT_ON_STORE_ERROR",
+            _ON_STORE_ERROR.__contains__,
+            "allow|deny",
+        )
+        if self.redis_url is not None:
+            _check(self.redis_url, "WETHOD_REDIS_URL", _is_redis_url, "a redis:// URL")
         _check(self.log_level, "WETHOD_LOG_LEVEL", _LOG_LEVELS.__contains__, "a level")
         _check(
             self.log_format, "WETHOD_LOG_FORMAT", _LOG_FORMATS.__contains__, "text|json"
@@ -164,6 +192,10 @@ def _is_token(value: Secret) -> bool:
 def _is_http_url(value: str) -> bool:
     parts = urlsplit(value)
     return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def _is_redis_url(value: Secret) -> bool:
+    return urlsplit(str(value)).scheme in _REDIS_SCHEMES
 
 
 def _number(kind: Callable[[str], T]) -> Callable[[str, str], T]:
@@ -237,4 +269,12 @@ _PARSERS: dict[str, Callable[[str, str], Any]] = {
     "log_level": _upper,
     "log_format": lambda raw, env: raw.lower(),
     "workers": _number(int),
+    "redis_url": lambda raw, env: Secret(raw),  # may carry a password
+    "cache_ttl": _number(float),
+    "rate_limit_requests": _number(float),
+    "rate_limit_upstream_calls": _number(float),
+    "rate_limit_burst": _number(float),
+    "rate_limit_on_store_error": lambda raw, env: raw.lower(),
+    "persisted_operations": _path,
+    "persisted_only": _boolean,
 }

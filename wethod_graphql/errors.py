@@ -6,6 +6,11 @@ reaches the GraphQL layer is a bug and is masked for the client.
     WethodGraphQLError
     ├── ConfigError                 a setting is invalid (start-up only)
     ├── InputError                  BAD_USER_INPUT: the caller's input, refused here
+    ├── RequestError                BAD_REQUEST: not a GraphQL request we can run
+    │   ├── PersistedQueryNotFound    PERSISTED_QUERY_NOT_FOUND  hash not registered
+    │   └── PersistedQueryNotAllowed  PERSISTED_QUERY_NOT_ALLOWED not in the manifest
+    ├── CallerRateLimited           RATE_LIMITED: the caller is over its own limit
+    ├── StoreUnavailable            the shared store (Redis) failed; never shown
     └── UpstreamError               talking to the Wethod API went wrong
         ├── UpstreamBadRequest      BAD_USER_INPUT       400, with `failures`
         ├── Unauthenticated         UNAUTHENTICATED      401, or no credentials
@@ -51,6 +56,63 @@ class InputError(WethodGraphQLError):
     """
 
     code = "BAD_USER_INPUT"
+
+
+class RequestError(WethodGraphQLError):
+    """The request is not one GraphQL can run; refused before execution."""
+
+    code = "BAD_REQUEST"
+
+
+class PersistedQueryNotFound(RequestError):
+    """A persisted-query hash nobody registered (or that was evicted).
+
+    The message is Apollo's: clients match it to resend the text.
+    """
+
+    code = "PERSISTED_QUERY_NOT_FOUND"
+
+    def __init__(self) -> None:
+        super().__init__("PersistedQueryNotFound")
+
+
+class PersistedQueryNotAllowed(RequestError):
+    """A document outside the trusted manifest, under `WETHOD_PERSISTED_ONLY`."""
+
+    code = "PERSISTED_QUERY_NOT_ALLOWED"
+
+
+class CallerRateLimited(WethodGraphQLError):
+    """The caller spent its own budget of requests or upstream calls.
+
+    Not the upstream's 429 (`RateLimited`): `limit` names which of the
+    service's per-caller limits ran out, `retry_after` is when one more
+    request or call fits, in seconds.
+    """
+
+    code = "RATE_LIMITED"
+
+    #: `limit` values, and how a message names them.
+    LIMITS: ClassVar[dict[str, str]] = {
+        "requests": "requests",
+        "upstreamCalls": "upstream calls",
+    }
+
+    def __init__(self, limit: str, retry_after: float) -> None:
+        super().__init__(
+            f"Too many {self.LIMITS[limit]} from this caller (this service's "
+            f"per-caller limit, not the Wethod API's); retry in {retry_after:g} s."
+        )
+        self.limit = limit
+        self.retry_after = retry_after
+
+
+class StoreUnavailable(WethodGraphQLError):
+    """The store (Redis) did not answer in time or failed.
+
+    Features degrade instead of failing the request: cache and persisted
+    lookups miss, limits follow `WETHOD_RATE_LIMIT_ON_STORE_ERROR`.
+    """
 
 
 class UpstreamError(WethodGraphQLError):

@@ -1,0 +1,1 @@
+"""Shared state across requests, workers and replicas: in process or in Redis."""

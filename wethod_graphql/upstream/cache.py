@@ -1,0 +1,78 @@
+"""An opt-in cache of upstream bodies, per caller (`WETHOD_CACHE_TTL`).
+
+The key is everything that changes the answer: a digest of the caller's
+credentials and company with the API version, then the resource, its id,
+the deletion filter and the include set. A caller can only ever compute its
+own keys, so no caller reads another's entry, whatever the ids.
+
+Only 200 bodies that parsed as the expected record are kept, for the TTL or
+the upstream's `max-age` if shorter; `Cache-Control: no-store`, `no-cache`,
+or `max-age=0` keep nothing. `private` is fine here: every entry is the one
+caller's. A store failure is a miss, and a failed write is forgotten.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from wethod_graphql.errors import StoreUnavailable
+from wethod_graphql.store.base import Store
+from wethod_graphql.upstream.caller import Caller
+from wethod_graphql.upstream.identity import caller_digest
+
+_MAX_AGE = re.compile(r"^\s*max-age\s*=\s*\"?(\d+)\"?\s*$", re.IGNORECASE)
+
+
+def freshness(cache_control: str | None, ttl: float) -> float:
+    """Seconds a body with this `Cache-Control` may be kept: 0 for none."""
+    if not cache_control:
+        return ttl
+    lifetime = ttl
+    for directive in cache_control.split(",")[:32]:
+        name = directive.split("=", 1)[0].strip().lower()
+        if name in ("no-store", "no-cache"):
+            return 0.0
+        match = _MAX_AGE.match(directive)
+        if match:
+            lifetime = min(lifetime, float(match.group(1)))
+    return lifetime
+
+
+class RecordCache:
+    """Upstream bodies by caller and request, in a `Store`, for `ttl` seconds."""
+
+    def __init__(self, store: Store, *, ttl: float, api_version: str) -> None:
+        self._store = store
+        self._ttl = ttl
+        self._api_version = api_version
+
+    def key(
+        self,
+        caller: Caller,
+        resource: str,
+        record_id: int,
+        deleted: str,
+        include: Iterable[str],
+    ) -> str:
+        """The entry of `caller`'s request for one record."""
+        owner = caller_digest(caller, self._api_version)
+        includes = ",".join(sorted(include))
+        return f"cache:{owner}:{resource}:{record_id}:{deleted}:{includes}"
+
+    async def get(self, key: str) -> bytes | None:
+        """The kept body, or None (absent, expired, or the store failing)."""
+        try:
+            return await self._store.get(key)
+        except StoreUnavailable:
+            return None
+
+    async def put(self, key: str, body: bytes, cache_control: str | None) -> None:
+        """Keep a 200 body, unless its `Cache-Control` forbids it."""
+        lifetime = freshness(cache_control, self._ttl)
+        if lifetime <= 0:
+            return
+        try:
+            await self._store.set(key, body, lifetime)
+        except StoreUnavailable:
+            return
