@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from wethod_graphql.config import Settings
 from wethod_graphql.resolvers.loaders import ClientLoader
 from wethod_graphql.upstream import Caller, UpstreamClient
+from wethod_graphql.upstream.ratelimit import CallerLimits
 
 
 @dataclass(slots=True)
@@ -30,10 +31,12 @@ def build_context(
     settings: Settings,
     headers: Mapping[str, str],
     request_id: str,
+    limits: CallerLimits | None = None,
 ) -> Context:
     """Resolve the caller from `headers` and give it fresh loaders.
 
     Call it inside the request's task: loaders bind the running event loop.
+    `limits`, when given, budget the caller's upstream calls.
     """
     caller = Caller.from_headers(
         headers,
@@ -45,5 +48,6 @@ def build_context(
         upstream,
         caller,
         max_calls=settings.max_calls,
+        limits=limits,
     )
     return Context(caller=caller, clients=loader, max_ids=settings.max_ids)

@@ -10,12 +10,14 @@ includes its keys need, all calls at once. A failed call fails its keys alone.
 from __future__ import annotations
 
 import asyncio
+import math
 from dataclasses import dataclass
 
 from aiodataloader import DataLoader
 
-from wethod_graphql.errors import InputError
+from wethod_graphql.errors import CallerRateLimited, InputError
 from wethod_graphql.upstream import Caller, ClientRecord, DeletionFilter, UpstreamClient
+from wethod_graphql.upstream.ratelimit import CallerLimits
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,8 +47,11 @@ class ClientLoader:
         upstream: UpstreamClient,
         caller: Caller,
         max_calls: int,
+        limits: CallerLimits | None = None,
     ) -> None:
+        """`limits`, when on, grant each batch's calls from the caller's budget."""
         self._upstream = upstream
+        self._limits = limits
         self._caller = caller
         self._calls_left = max_calls
         self._max_calls = max_calls
@@ -75,11 +80,28 @@ class ClientLoader:
         for key in keys:
             group = (key.id, key.deleted)
             includes[group] = includes.get(group, frozenset()) | key.include
+        granted, retry_after = await self._grant(len(includes))
         calls = {
-            (client_id, deleted): self._call(client_id, deleted, include)
-            for (client_id, deleted), include in includes.items()
+            (client_id, deleted): (
+                self._call(client_id, deleted, include)
+                if index < granted
+                else _failed(CallerRateLimited("upstreamCalls", retry_after))
+            )
+            for index, ((client_id, deleted), include) in enumerate(includes.items())
         }
         return [calls[key.id, key.deleted] for key in keys]
+
+    async def _grant(self, calls: int) -> tuple[int, float]:
+        """How many of a batch's calls the caller's budget allows, and the wait.
+
+        Calls past `max_calls` are refused without spending the budget.
+        """
+        if self._limits is None or not self._limits.limits_calls:
+            return calls, 0.0
+        granted, retry_after = await self._limits.grant_calls(
+            self._caller, min(calls, max(self._calls_left, 0))
+        )
+        return granted, float(max(1, math.ceil(retry_after)))
 
     def _call(
         self, client_id: int, deleted: DeletionFilter, include: frozenset[str]
@@ -91,16 +113,12 @@ class ClientLoader:
         every other caller's on the process-wide concurrency cap.
         """
         if self._calls_left <= 0:
-            refused: asyncio.Future[ClientRecord] = (
-                asyncio.get_running_loop().create_future()
-            )
-            refused.set_exception(
+            return _failed(
                 InputError(
                     f"The operation needs more than {self._max_calls} upstream "
                     "calls; split it."
                 )
             )
-            return refused
         self._calls_left -= 1
         call = asyncio.ensure_future(
             self._upstream.get_client(
@@ -109,6 +127,13 @@ class ClientLoader:
         )
         call.add_done_callback(_retrieve)
         return call
+
+
+def _failed(error: Exception) -> asyncio.Future[ClientRecord]:
+    refused: asyncio.Future[ClientRecord] = asyncio.get_running_loop().create_future()
+    refused.set_exception(error)
+    refused.add_done_callback(_retrieve)
+    return refused
 
 
 def _retrieve(call: asyncio.Future[ClientRecord]) -> None:

@@ -16,6 +16,7 @@ from graphql import GraphQLError, OperationDefinitionNode
 from strawberry.extensions import SchemaExtension
 
 from wethod_graphql.errors import (
+    CallerRateLimited,
     InputError,
     NotFound,
     RateLimited,
@@ -32,7 +33,7 @@ INTERNAL_MESSAGE = "Internal server error."
 _PATHS_SHOWN = 5
 
 # Expected outcomes a caller causes are INFO; the upstream failing is WARNING.
-_CALLER_CAUSED = (InputError, NotFound, UpstreamBadRequest)
+_CALLER_CAUSED = (InputError, NotFound, UpstreamBadRequest, CallerRateLimited)
 
 
 class ErrorCodes(SchemaExtension):
@@ -109,6 +110,10 @@ def _extensions(error: WethodGraphQLError) -> dict[str, object]:
         ]
     if isinstance(error, RateLimited) and error.retry_after is not None:
         extensions["retryAfter"] = error.retry_after
+    if isinstance(error, CallerRateLimited):
+        # `limit` tells it from the upstream's 429, which has `upstream`.
+        extensions["retryAfter"] = error.retry_after
+        extensions["limit"] = error.limit
     return extensions
 
 

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from wethod_graphql.config import Settings
 from wethod_graphql.store.base import Store
 from wethod_graphql.store.memory import MemoryStore
-from wethod_graphql.store.redisstore import RedisStore
 
 #: In-process bounds. Registered operation texts: at most 16 MiB in all
 #: (a request body is at most 1 MiB by default).
@@ -42,6 +41,9 @@ class Stores:
 def open_stores(settings: Settings, *, max_connections: int = 64) -> Stores:
     """The stores `settings` ask for; Redis connects on first use."""
     if settings.redis_url is not None:
+        # Imported only when asked for: the client is a dependency, not a cost.
+        from wethod_graphql.store.redisstore import RedisStore
+
         redis = RedisStore(str(settings.redis_url), max_connections=max_connections)
         return Stores(persisted=redis, cache=redis, limits=redis, shared=True)
     return Stores(
