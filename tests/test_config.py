@@ -84,6 +84,18 @@ GOOD: list[tuple[str, str, str, object]] = [
     ("WETHOD_LOG_LEVEL", "debug", "log_level", "DEBUG"),
     ("WETHOD_LOG_FORMAT", "JSON", "log_format", "json"),
     ("WETHOD_WORKERS", "4", "workers", 4),
+    ("WETHOD_CACHE_TTL", "30", "cache_ttl", 30.0),
+    ("WETHOD_RATE_LIMIT_REQUESTS", "5.5", "rate_limit_requests", 5.5),
+    ("WETHOD_RATE_LIMIT_UPSTREAM_CALLS", "100", "rate_limit_upstream_calls", 100.0),
+    ("WETHOD_RATE_LIMIT_BURST", "0.5", "rate_limit_burst", 0.5),
+    ("WETHOD_RATE_LIMIT_ON_STORE_ERROR", "DENY", "rate_limit_on_store_error", "deny"),
+    (
+        "WETHOD_PERSISTED_OPERATIONS",
+        "/srv/manifest.json",
+        "persisted_operations",
+        Path("/srv/manifest.json"),
+    ),
+    ("WETHOD_PERSISTED_ONLY", "true", "persisted_only", True),
 ]
 
 
@@ -99,7 +111,7 @@ def test_each_variable_is_read(env: str, raw: str, name: str, value: object) -> 
 
 def test_every_setting_but_demo_has_a_variable() -> None:
     # Each field appears in GOOD (or is the token, tested on its own).
-    covered = {name for _, _, name, _ in GOOD} | {"token"}
+    covered = {name for _, _, name, _ in GOOD} | {"token", "redis_url"}
     assert {f.name for f in dataclasses.fields(Settings)} - covered == {"demo"}
 
 
@@ -107,6 +119,14 @@ def test_the_token_is_read_as_a_secret() -> None:
     settings = Settings.from_environ({"WETHOD_TOKEN": f"  {TOKEN}  "})
     assert isinstance(settings.token, Secret)
     assert str(settings.token) == TOKEN
+
+
+def test_the_redis_url_is_read_as_a_secret() -> None:
+    url = f"redis://:{TOKEN}@127.0.0.1:6379/0"
+    settings = Settings.from_environ({"WETHOD_REDIS_URL": url})
+    assert isinstance(settings.redis_url, Secret)
+    assert str(settings.redis_url) == url
+    assert TOKEN not in repr(settings)
 
 
 def test_empty_or_blank_variables_are_unset() -> None:
@@ -184,6 +204,14 @@ BAD: list[tuple[str, str]] = [
     ("WETHOD_LOG_LEVEL", "verbose"),
     ("WETHOD_LOG_LEVEL", "TRACE"),
     ("WETHOD_LOG_FORMAT", "xml"),
+    ("WETHOD_REDIS_URL", "http://127.0.0.1:6379"),
+    ("WETHOD_CACHE_TTL", "-1"),
+    ("WETHOD_CACHE_TTL", "inf"),
+    ("WETHOD_RATE_LIMIT_REQUESTS", "-1"),
+    ("WETHOD_RATE_LIMIT_UPSTREAM_CALLS", "many"),
+    ("WETHOD_RATE_LIMIT_BURST", "0"),
+    ("WETHOD_RATE_LIMIT_ON_STORE_ERROR", "maybe"),
+    ("WETHOD_PERSISTED_ONLY", "sometimes"),
 ]
 
 

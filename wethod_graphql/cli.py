@@ -30,9 +30,10 @@ from wethod_graphql.schema.build import build_schema
 from wethod_graphql.server.app import create_app
 from wethod_graphql.server.logs import configure_logging
 
-#: Settings that are no `serve` flag: a token on a command line is visible to
-#: every user of the machine (`ps`), and `--upstream` names the base URL.
-_NOT_FLAGS = frozenset({"token", "base_url"})
+#: Settings that are no `serve` flag: a token (or a Redis URL, which may carry
+#: a password) on a command line is visible to every user of the machine
+#: (`ps`), and `--upstream` names the base URL.
+_NOT_FLAGS = frozenset({"token", "redis_url", "base_url"})
 _FLAG_PREFIX = "setting_"
 
 #: In-flight requests get this long to finish after SIGTERM.
