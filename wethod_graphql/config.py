@@ -69,6 +69,7 @@ class Settings:
     workers: int = 1
     # The store and what uses it (see `wethod_graphql.store`).
     redis_url: Secret | None = None
+    redis_timeout: float = 0.25
     cache_ttl: float = 0.0
     rate_limit_requests: float = 0.0
     rate_limit_upstream_calls: float = 0.0
@@ -86,7 +87,13 @@ class Settings:
             lambda v: bool(_API_VERSION.fullmatch(v)),
             "a date like 2024-06-15",
         )
-        for name in ("timeout", "connect_timeout", "read_timeout", "ready_timeout"):
+        for name in (
+            "timeout",
+            "connect_timeout",
+            "read_timeout",
+            "ready_timeout",
+            "redis_timeout",
+        ):
             _check(
                 getattr(self, name), _env_name(name), _positive, "a finite number > 0"
             )
@@ -270,6 +277,7 @@ _PARSERS: dict[str, Callable[[str, str], Any]] = {
     "log_format": lambda raw, env: raw.lower(),
     "workers": _number(int),
     "redis_url": lambda raw, env: Secret(raw),  # may carry a password
+    "redis_timeout": _number(float),
     "cache_ttl": _number(float),
     "rate_limit_requests": _number(float),
     "rate_limit_upstream_calls": _number(float),

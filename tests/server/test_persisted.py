@@ -90,15 +90,13 @@ async def test_a_bad_or_mismatched_hash_is_a_bad_request(
     assert refused.value.code == "BAD_REQUEST"
 
 
-async def test_manifest_documents_answer_by_hash_and_by_id() -> None:
+async def test_manifest_documents_answer_by_hash_and_by_their_ids() -> None:
     operations = persisted()
+    by_id = {"persistedQuery": {"version": 1, "sha256Hash": "sha1:abc"}}
     assert await operations.resolve(None, apq(TRUSTED)) == TRUSTED
-    assert await operations.resolve(None, None, "sha1:abc") == TRUSTED
+    assert await operations.resolve(None, by_id) == TRUSTED
+    assert await operations.resolve(TRUSTED, by_id) == TRUSTED
     assert await operations.resolve(TRUSTED, apq(TRUSTED)) == TRUSTED
-    with pytest.raises(PersistedQueryNotFound):
-        await operations.resolve(None, None, "sha1:unknown")
-    with pytest.raises(RequestError):
-        await operations.resolve(None, None, ["not", "an", "id"])
 
 
 async def test_only_the_manifest_runs_when_persisted_only() -> None:

@@ -13,6 +13,7 @@ from starlette.routing import BaseRoute, Route
 
 from wethod_graphql.config import Settings
 from wethod_graphql.schema.build import build_schema
+from wethod_graphql.server.fleet import load_trusted, open_fleet
 from wethod_graphql.server.graphiql import graphiql_routes, render_graphiql
 from wethod_graphql.server.health import healthz, readyz
 from wethod_graphql.server.middleware import BodyLimitMiddleware, RequestIdMiddleware
@@ -38,13 +39,18 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         # One HTTP client for the process: pooled connections, closed on exit.
-        async with create_http_client(settings, transport) as http:
-            app.state.upstream = UpstreamClient(http, settings)
+        async with (
+            create_http_client(settings, transport) as http,
+            open_fleet(settings, schema, trusted) as fleet,
+        ):
+            app.state.upstream = UpstreamClient(http, settings, cache=fleet.cache)
+            app.state.admission = fleet.admission
             yield
 
     schema = build_schema(
         max_depth=settings.max_depth, max_aliases=settings.max_aliases
     )
+    trusted = load_trusted(settings, schema)
     options = graphiql_options(settings) if settings.graphiql else None
     ide_page = render_graphiql(options) if options else None
     view = GraphQLView(schema, settings, ide_page)

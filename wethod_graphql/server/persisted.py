@@ -1,8 +1,8 @@
 """Persisted operations: Apollo's automatic persisted queries and a manifest.
 
 A request names its document by hash (`extensions.persistedQuery
-{version: 1, sha256Hash}`, Apollo's protocol) or by id (`documentId`, as
-GraphQL Codegen and Hive send), or sends its text. `resolve` turns it into
+{version: 1, sha256Hash}`, Apollo's protocol; a manifest's own ids work
+there too), or sends its text. `resolve` turns it into
 the text to run:
 - a hash in the manifest, or registered before, runs its text;
 - an unknown hash without text is `PersistedQueryNotFound` (the client then
@@ -54,9 +54,7 @@ class PersistedOperations:
         self._only = only
         self._is_valid = is_valid
 
-    async def resolve(
-        self, query: object, extensions: object, document_id: object = None
-    ) -> object:
+    async def resolve(self, query: object, extensions: object) -> object:
         """The text to run: `query` itself when nothing is persisted.
 
         Returns `query` unchanged (whatever it is) for a plain request, so
@@ -67,8 +65,6 @@ class PersistedOperations:
         )
         if persisted is not None:
             return await self._by_hash(query, _hash_of(persisted))
-        if document_id is not None:
-            return self._by_id(document_id)
         if self._only and isinstance(query, str) and query not in self._trusted:
             raise _not_allowed()
         return query
@@ -94,14 +90,6 @@ class PersistedOperations:
         if self._is_valid(query):
             await self._register(sha, query)
         return query
-
-    def _by_id(self, document_id: object) -> str:
-        if not isinstance(document_id, str) or not DOCUMENT_ID.fullmatch(document_id):
-            raise RequestError("`documentId` is not a document id.")
-        text = self._manifest.get(document_id)
-        if text is None:
-            raise PersistedQueryNotFound
-        return text
 
     async def _registered(self, sha: str) -> str | None:
         if not _SHA256.fullmatch(sha):

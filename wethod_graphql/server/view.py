@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from cross_web import HTTPException
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLHTTPResponse
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.http.base import BaseRequestProtocol
 
 from wethod_graphql.config import Settings
+from wethod_graphql.errors import CallerRateLimited, RequestError
 from wethod_graphql.resolvers.context import Context, build_context
 from wethod_graphql.schema.build import WethodSchema
+from wethod_graphql.server.admission import Admission, refusal
 from wethod_graphql.server.graphiql import (
     BUNDLED_ASSETS_DIR,
     GraphiQLOptions,
@@ -27,6 +29,7 @@ from wethod_graphql.server.media import (
     preferred_media_type,
     request_error,
 )
+from wethod_graphql.upstream import Caller
 
 #: What GraphiQL opens with in demo mode: the product at a glance.
 DEMO_OPERATION = """\
@@ -83,6 +86,7 @@ class GraphQLView(GraphQL[Context, None]):
         )
         self._settings = settings
         self._ide_page = ide_page or ""
+        self._admission: Admission
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -92,6 +96,7 @@ class GraphQLView(GraphQL[Context, None]):
             self._settings,
             request.headers,
             request.state.request_id,
+            limits=request.app.state.admission.limits,
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -99,12 +104,39 @@ class GraphQLView(GraphQL[Context, None]):
             await super().__call__(scope, receive, send)
             return
         request = Request(scope, receive)
+        accept = request.headers.get("accept")
         try:
+            # The lifespan made it; the same object for every request.
+            self._admission = request.app.state.admission
+            await self._admission.admit(self._caller(request))
             response = await self.run(request)
         except HTTPException as error:
-            accept = request.headers.get("accept")
             response = request_error(accept, error.reason, error.status_code)
+        except (RequestError, CallerRateLimited) as error:
+            refused = refusal(error)
+            response = JSONResponse(
+                refused.body(),
+                status_code=refused.status,
+                headers=refused.headers,
+                media_type=preferred_media_type(accept),
+            )
         await response(scope, receive, send)
+
+    async def parse_http_body(
+        self, request: AsyncHTTPRequestAdapter
+    ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        data = await super().parse_http_body(request)
+        if isinstance(data, GraphQLRequestData):
+            query = await self._admission.document(data.query, data.extensions)
+            data.query = query if isinstance(query, str) else None
+        return data
+
+    def _caller(self, request: Request) -> Caller:
+        return Caller.from_headers(
+            request.headers,
+            default_token=self._settings.token,
+            default_company=self._settings.company,
+        )
 
     def parse_json(self, data: str | bytes) -> Any:
         """A JSON object or list (a batch), or a 400 naming what is wrong."""

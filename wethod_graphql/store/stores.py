@@ -44,7 +44,11 @@ def open_stores(settings: Settings, *, max_connections: int = 64) -> Stores:
         # Imported only when asked for: the client is a dependency, not a cost.
         from wethod_graphql.store.redisstore import RedisStore
 
-        redis = RedisStore(str(settings.redis_url), max_connections=max_connections)
+        redis = RedisStore(
+            str(settings.redis_url),
+            timeout=settings.redis_timeout,
+            max_connections=max_connections,
+        )
         return Stores(persisted=redis, cache=redis, limits=redis, shared=True)
     return Stores(
         persisted=MemoryStore(max_entries=PERSISTED_ENTRIES, max_bytes=PERSISTED_BYTES),

@@ -1,0 +1,75 @@
+"""What a request passes before it runs: its caller's limits, then its document.
+
+`Admission` is built once per process (in the lifespan, with the stores);
+the endpoint calls `admit` with the caller and then `document` with the
+request's `query` and `extensions`, both before execution. A refusal is one
+of `errors`' classes, which `refusal` turns into the HTTP answer: the status,
+headers and the one GraphQL error of its body.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from wethod_graphql.errors import (
+    CallerRateLimited,
+    PersistedQueryNotAllowed,
+    PersistedQueryNotFound,
+    WethodGraphQLError,
+)
+from wethod_graphql.server.persisted import PersistedOperations
+from wethod_graphql.upstream import Caller
+from wethod_graphql.upstream.ratelimit import CallerLimits
+
+#: Statuses of refusals other than a plain bad request (400), as Apollo
+#: Router answers them: an unknown hash is not found, a document outside the
+#: manifest is forbidden.
+_STATUSES: dict[type[WethodGraphQLError], int] = {
+    PersistedQueryNotFound: 404,
+    PersistedQueryNotAllowed: 403,
+    CallerRateLimited: 429,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """A request answered before execution: status, headers, one error."""
+
+    status: int
+    message: str
+    extensions: dict[str, Any]
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def body(self) -> dict[str, Any]:
+        return {"errors": [{"message": self.message, "extensions": self.extensions}]}
+
+
+def refusal(error: WethodGraphQLError) -> Refusal:
+    """The answer to a request `Admission` refused with `error`."""
+    extensions: dict[str, Any] = {"code": error.code}
+    headers: dict[str, str] = {}
+    if isinstance(error, CallerRateLimited):
+        extensions["retryAfter"] = error.retry_after
+        extensions["limit"] = error.limit
+        headers["Retry-After"] = str(math.ceil(error.retry_after))
+    status = next((s for kind, s in _STATUSES.items() if isinstance(error, kind)), 400)
+    return Refusal(status, error.message, extensions, headers)
+
+
+class Admission:
+    """The caller's limits and the persisted operations, for the endpoint."""
+
+    def __init__(self, limits: CallerLimits, persisted: PersistedOperations) -> None:
+        self.limits = limits
+        self._persisted = persisted
+
+    async def admit(self, caller: Caller) -> None:
+        """Spend one of the caller's requests; `CallerRateLimited` when over."""
+        if self.limits.enabled:
+            await self.limits.admit(caller)
+
+    async def document(self, query: object, extensions: object) -> object:
+        """The text to run (see `PersistedOperations.resolve`)."""
+        return await self._persisted.resolve(query, extensions)
