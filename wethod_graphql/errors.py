@@ -87,7 +87,7 @@ class CallerRateLimited(WethodGraphQLError):
 
     Not the upstream's 429 (`RateLimited`): `limit` names which of the
     service's per-caller limits ran out, `retry_after` is when one more
-    request or call fits, in seconds.
+    request or call fits, in whole seconds (as `Retry-After` counts).
     """
 
     code = "RATE_LIMITED"
@@ -98,10 +98,10 @@ class CallerRateLimited(WethodGraphQLError):
         "upstreamCalls": "upstream calls",
     }
 
-    def __init__(self, limit: str, retry_after: float) -> None:
+    def __init__(self, limit: str, retry_after: int) -> None:
         super().__init__(
             f"Too many {self.LIMITS[limit]} from this caller (this service's "
-            f"per-caller limit, not the Wethod API's); retry in {retry_after:g} s."
+            f"per-caller limit, not the Wethod API's); retry in {retry_after} s."
         )
         self.limit = limit
         self.retry_after = retry_after

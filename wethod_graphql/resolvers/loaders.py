@@ -10,7 +10,6 @@ includes its keys need, all calls at once. A failed call fails its keys alone.
 from __future__ import annotations
 
 import asyncio
-import math
 from dataclasses import dataclass
 
 from aiodataloader import DataLoader
@@ -91,17 +90,16 @@ class ClientLoader:
         }
         return [calls[key.id, key.deleted] for key in keys]
 
-    async def _grant(self, calls: int) -> tuple[int, float]:
+    async def _grant(self, calls: int) -> tuple[int, int]:
         """How many of a batch's calls the caller's budget allows, and the wait.
 
         Calls past `max_calls` are refused without spending the budget.
         """
         if self._limits is None or not self._limits.limits_calls:
-            return calls, 0.0
-        granted, retry_after = await self._limits.grant_calls(
+            return calls, 0
+        return await self._limits.grant_calls(
             self._caller, min(calls, max(self._calls_left, 0))
         )
-        return granted, float(max(1, math.ceil(retry_after)))
 
     def _call(
         self, client_id: int, deleted: DeletionFilter, include: frozenset[str]

@@ -20,7 +20,7 @@ from wethod_graphql.upstream.caller import Caller
 from wethod_graphql.upstream.identity import caller_digest
 
 #: `retryAfter` when the store is down and limits deny: its pause.
-STORE_ERROR_RETRY_AFTER = 1.0
+STORE_ERROR_RETRY_AFTER = 1
 
 
 class CallerLimits:
@@ -53,21 +53,23 @@ class CallerLimits:
         if self._calls is not None:
             await self._spend("upstreamCalls", f"limit:u:{digest}", self._calls, 0)
 
-    async def grant_calls(self, caller: Caller, want: int) -> tuple[int, float]:
+    async def grant_calls(self, caller: Caller, want: int) -> tuple[int, int]:
         """How many of `want` upstream calls may go now, and when one more may.
 
-        The second value is 0 when all were granted.
+        The second value, in whole seconds, is 0 when all were granted.
         """
         if self._calls is None or want == 0:
-            return want, 0.0
+            return want, 0
         key = f"limit:u:{caller_digest(caller)}"
         try:
             grant = await self._store.take(key, self._calls, want)
         except StoreUnavailable:
             if self._deny_on_error:
                 return 0, STORE_ERROR_RETRY_AFTER
-            return want, 0.0
-        return grant.granted, grant.retry_after
+            return want, 0
+        if grant.granted == want:
+            return want, 0
+        return grant.granted, whole_seconds(grant.retry_after)
 
     async def _spend(self, limit: str, key: str, bucket: Bucket, want: int) -> None:
         try:
@@ -77,14 +79,13 @@ class CallerLimits:
                 raise CallerRateLimited(limit, STORE_ERROR_RETRY_AFTER) from None
             return
         if grant.granted < want or (want == 0 and grant.retry_after > 0):
-            raise CallerRateLimited(limit, _seconds(grant.retry_after))
+            raise CallerRateLimited(limit, whole_seconds(grant.retry_after))
 
 
 def _bucket(rate: float, burst: float) -> Bucket | None:
     return Bucket.per_second(rate, burst) if rate > 0 else None
 
 
-def _seconds(retry_after: float) -> float:
-    # Clients and `Retry-After` count whole seconds; never tell one to retry
-    # before a token is there.
-    return float(max(1, math.ceil(retry_after)))
+def whole_seconds(retry_after: float) -> int:
+    """`Retry-After` counts whole seconds: never say to retry before a token is."""
+    return max(1, math.ceil(retry_after))

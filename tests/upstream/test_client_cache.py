@@ -1,0 +1,166 @@
+"""The per-caller record cache through the service: hits, isolation between
+callers, `Cache-Control`, and errors that are never kept."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from tests.conftest import DEMO_HEADERS, Service, codes, fast_settings
+from wethod_graphql.demo import (
+    DEMO_COMPANY,
+    GLOBEX_COMPANY,
+    GLOBEX_TOKEN,
+    NO_CRM_TOKEN,
+    DemoApi,
+)
+from wethod_graphql.server.app import create_app
+
+NAMES = '{ clients(ids: ["1", "2"]) { id corporateName } }'
+
+
+def headers(token: str, company: str) -> dict[str, str]:
+    return {"authorization": f"Bearer {token}", "wethod-company": company}
+
+
+class CacheControl:
+    """Adds `Cache-Control` to the demo's answers for chosen client ids."""
+
+    def __init__(self, app: ASGIApp, by_id: dict[int, str]) -> None:
+        self.app = app
+        self.by_id = by_id
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        client_id = scope["path"].rpartition("/")[2]
+        value = self.by_id.get(int(client_id)) if client_id.isdigit() else None
+
+        async def send_with(message: Message) -> None:
+            if value is not None and message["type"] == "http.response.start":
+                message["headers"] = [
+                    *message["headers"],
+                    (b"cache-control", value.encode()),
+                ]
+            await send(message)
+
+        await self.app(scope, receive, send_with)
+
+
+@asynccontextmanager
+async def cached_service(
+    demo: DemoApi, cache_control: dict[int, str] | None = None, **settings: Any
+) -> AsyncIterator[Service]:
+    upstream = CacheControl(demo.app, cache_control or {})
+    app: Starlette = create_app(
+        fast_settings(cache_ttl=60, **settings),
+        transport=httpx.ASGITransport(app=upstream),
+    )
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://service"
+        ) as http,
+    ):
+        yield Service(app, http, demo)
+
+
+def fetched(service: Service) -> list[int | None]:
+    return [r.client_id for r in service.demo.client_requests()]
+
+
+async def test_a_second_read_is_served_from_the_cache(demo: DemoApi) -> None:
+    async with cached_service(demo) as service:
+        first = await service.query(NAMES)
+        second = await service.query(NAMES)
+    assert first == second
+    assert first["data"]["clients"][0]["corporateName"] == "Rossi Arredamenti S.r.l."
+    assert fetched(service) == [1, 2]
+
+
+async def test_another_filter_or_include_set_is_another_entry(demo: DemoApi) -> None:
+    async with cached_service(demo) as service:
+        await service.query('{ client(id: "1") { id } }')
+        await service.query('{ client(id: "1", deleted: INCLUDE) { id } }')
+        await service.query('{ client(id: "1") { externalIdentifiers { id } } }')
+        await service.query('{ client(id: "1") { id } }')
+    assert [r.query for r in demo.client_requests()] == [
+        {"deleted": "exclude"},
+        {"deleted": "include"},
+        {"deleted": "exclude", "include": "externalIdentifiers"},
+    ]
+
+
+async def test_no_caller_reads_another_callers_entry(demo: DemoApi) -> None:
+    acme = DEMO_HEADERS
+    globex = headers(GLOBEX_TOKEN, GLOBEX_COMPANY)
+    async with cached_service(demo) as service:
+        acme_first = await service.query(NAMES, headers=acme)
+        globex_first = await service.query(NAMES, headers=globex)
+        # Same ids, the other company with each token; the same company with a
+        # token that may not read clients.
+        crossed = [
+            await service.query(NAMES, headers=headers(GLOBEX_TOKEN, DEMO_COMPANY)),
+            await service.query(
+                NAMES, headers={**acme, "wethod-company": GLOBEX_COMPANY}
+            ),
+            await service.query(NAMES, headers=headers(NO_CRM_TOKEN, DEMO_COMPANY)),
+        ]
+        acme_again = await service.query(NAMES, headers=acme)
+        globex_again = await service.query(NAMES, headers=globex)
+    assert globex_first["data"]["clients"][0]["corporateName"] == (
+        "Officine Bertolini S.r.l."
+    )
+    assert acme_first != globex_first
+    assert acme_again == acme_first
+    assert globex_again == globex_first
+    for body in crossed:
+        assert body["data"]["clients"] == [None, None]
+        assert set(codes(body)) <= {
+            "UNAUTHENTICATED",
+            "FORBIDDEN",
+            "PRECONDITION_FAILED",
+        }
+    # Each of the five callers fetched both ids itself, once.
+    assert len(demo.client_requests()) == 10
+
+
+@pytest.mark.parametrize(
+    ("cache_control", "kept"),
+    [
+        ("no-store", False),
+        ("private, max-age=0", False),
+        ("no-cache", False),
+        ("private, max-age=600", True),
+    ],
+)
+async def test_the_upstreams_cache_control_is_honoured(
+    demo: DemoApi, cache_control: str, kept: bool
+) -> None:
+    async with cached_service(demo, {1: cache_control}) as service:
+        await service.query(NAMES)
+        await service.query(NAMES)
+    assert fetched(service) == ([1, 2] if kept else [1, 2, 1])
+
+
+async def test_errors_are_never_kept(demo: DemoApi) -> None:
+    async with cached_service(demo, retries=1) as service:
+        demo.faults.fail(1, 503)
+        failed = await service.query('{ client(id: "1") { id } }')
+        missing = await service.query('{ client(id: "9999") { id } }')
+        answered = await service.query('{ client(id: "1") { id } }')
+        missing_again = await service.query('{ client(id: "9999") { id } }')
+    assert codes(failed) == ["UPSTREAM_UNAVAILABLE"]
+    assert answered == {"data": {"client": {"id": "1"}}}
+    assert codes(missing) == codes(missing_again) == ["NOT_FOUND"]
+    assert fetched(service) == [1, 9999, 1, 9999]
+
+
+async def test_off_by_default(demo: DemoApi, service: Service) -> None:
+    await service.query(NAMES)
+    await service.query(NAMES)
+    assert fetched(service) == [1, 2, 1, 2]
