@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 from starlette.applications import Starlette
+from starlette.datastructures import Secret
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tests.conftest import DEMO_HEADERS, Service, codes, fast_settings
@@ -21,6 +22,9 @@ from wethod_graphql.demo import (
     DemoApi,
 )
 from wethod_graphql.server.app import create_app
+from wethod_graphql.store.memory import MemoryStore
+from wethod_graphql.upstream import Caller, UpstreamClient, create_http_client
+from wethod_graphql.upstream.cache import RecordCache
 
 NAMES = '{ clients(ids: ["1", "2"]) { id corporateName } }'
 
@@ -164,3 +168,26 @@ async def test_off_by_default(demo: DemoApi, service: Service) -> None:
     await service.query(NAMES)
     await service.query(NAMES)
     assert fetched(service) == [1, 2, 1, 2]
+
+
+async def test_each_hit_is_reported_with_the_call_it_spared(demo: DemoApi) -> None:
+    settings = fast_settings()
+    hits: list[tuple[str, dict[str, str]]] = []
+    cache = RecordCache(
+        MemoryStore(max_entries=10, max_bytes=100_000), ttl=60, api_version="v"
+    )
+    caller = Caller(Secret(DEMO_HEADERS["authorization"]), DEMO_COMPANY)
+    transport = httpx.ASGITransport(app=demo.app)
+    async with create_http_client(settings, transport) as http:
+        client = UpstreamClient(
+            http,
+            settings,
+            cache=cache,
+            on_cache_hit=lambda path, params: hits.append((path, dict(params))),
+        )
+        first = await client.get_client(1, caller)
+        assert hits == []
+        second = await client.get_client(1, caller)
+    assert first == second
+    assert hits == [("/api/clients/1", {"deleted": "exclude"})]
+    assert [r.client_id for r in demo.client_requests()] == [1]
