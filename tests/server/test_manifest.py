@@ -78,6 +78,14 @@ def test_a_document_that_does_not_validate_stops_start_up(tmp_path: Path) -> Non
         load_manifest(path, lambda text: "Cannot query field 'x'.")
 
 
+def test_an_oversized_manifest_is_refused_unread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("wethod_graphql.server.manifest.MAX_MANIFEST_BYTES", 10)
+    with pytest.raises(ConfigError, match="is over 10 bytes"):
+        load_manifest(write(tmp_path, {"a": QUERY}), no_problem)
+
+
 def test_unreadable_or_not_json(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="cannot read"):
         load_manifest(tmp_path / "missing.json", no_problem)

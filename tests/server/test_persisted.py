@@ -72,6 +72,18 @@ async def test_a_text_that_does_not_validate_is_not_registered() -> None:
         await operations.resolve(None, apq(text))
 
 
+async def test_an_unknown_id_that_is_no_sha256_misses_without_the_store() -> None:
+    operations = persisted(store=BrokenStore(max_entries=1, max_bytes=1))
+    unknown = {"persistedQuery": {"version": 1, "sha256Hash": "sha1:unknown"}}
+    with pytest.raises(PersistedQueryNotFound):
+        await operations.resolve(None, unknown)
+
+
+async def test_a_query_that_is_not_text_is_a_bad_request() -> None:
+    with pytest.raises(RequestError, match="must be a string"):
+        await persisted().resolve(["query"], apq(QUERY))
+
+
 @pytest.mark.parametrize(
     "extensions",
     [

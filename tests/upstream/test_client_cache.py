@@ -151,17 +151,22 @@ async def test_the_upstreams_cache_control_is_honoured(
     assert fetched(service) == ([1, 2] if kept else [1, 2, 1])
 
 
-async def test_errors_are_never_kept(demo: DemoApi) -> None:
+async def test_errors_and_unexpected_bodies_are_never_kept(demo: DemoApi) -> None:
     async with cached_service(demo, retries=1) as service:
         demo.faults.fail(1, 503)
-        failed = await service.query('{ client(id: "1") { id } }')
+        demo.faults.invalid_body(2, shape="wrong_shape")
+        failed = await service.query(
+            '{ a: client(id: "1") { id } b: client(id: "2") { id } }'
+        )
         missing = await service.query('{ client(id: "9999") { id } }')
-        answered = await service.query('{ client(id: "1") { id } }')
+        answered = await service.query(
+            '{ a: client(id: "1") { id } b: client(id: "2") { id } }'
+        )
         missing_again = await service.query('{ client(id: "9999") { id } }')
-    assert codes(failed) == ["UPSTREAM_UNAVAILABLE"]
-    assert answered == {"data": {"client": {"id": "1"}}}
+    assert codes(failed) == ["UPSTREAM_UNAVAILABLE", "UPSTREAM_UNAVAILABLE"]
+    assert answered == {"data": {"a": {"id": "1"}, "b": {"id": "2"}}}
     assert codes(missing) == codes(missing_again) == ["NOT_FOUND"]
-    assert fetched(service) == [1, 9999, 1, 9999]
+    assert fetched(service) == [1, 2, 9999, 1, 2, 9999]
 
 
 async def test_off_by_default(demo: DemoApi, service: Service) -> None:
@@ -174,17 +179,15 @@ async def test_each_hit_is_reported_with_the_call_it_spared(demo: DemoApi) -> No
     settings = fast_settings()
     hits: list[tuple[str, dict[str, str]]] = []
     cache = RecordCache(
-        MemoryStore(max_entries=10, max_bytes=100_000), ttl=60, api_version="v"
+        MemoryStore(max_entries=10, max_bytes=100_000),
+        ttl=60,
+        api_version="v",
+        on_hit=lambda path, params: hits.append((path, dict(params))),
     )
     caller = Caller(Secret(DEMO_HEADERS["authorization"]), DEMO_COMPANY)
     transport = httpx.ASGITransport(app=demo.app)
     async with create_http_client(settings, transport) as http:
-        client = UpstreamClient(
-            http,
-            settings,
-            cache=cache,
-            on_cache_hit=lambda path, params: hits.append((path, dict(params))),
-        )
+        client = UpstreamClient(http, settings, cache=cache)
         first = await client.get_client(1, caller)
         assert hits == []
         second = await client.get_client(1, caller)

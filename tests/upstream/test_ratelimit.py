@@ -74,9 +74,14 @@ async def test_upstream_calls_are_granted_in_part_then_refused_at_admission() ->
 
 
 async def test_a_store_failure_allows_by_default() -> None:
-    on = limits(BrokenStore(max_entries=1, max_bytes=1), rate_limit_requests=1)
+    on = limits(
+        BrokenStore(max_entries=1, max_bytes=1),
+        rate_limit_requests=1,
+        rate_limit_upstream_calls=1,
+    )
     for _ in range(5):
         await on.admit(caller())
+    assert await on.grant_calls(caller(), 3) == (3, 0)
 
 
 async def test_a_store_failure_denies_when_told() -> None:

@@ -14,12 +14,21 @@ caller's. A store failure is a miss, and a failed write is forgotten.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from typing import TypeVar
 
 from wethod_graphql.errors import StoreUnavailable
 from wethod_graphql.store.base import Store
 from wethod_graphql.upstream.caller import Caller
 from wethod_graphql.upstream.identity import caller_digest
+
+T = TypeVar("T")
+
+#: Told of each call the cache answered: its path and query, as if it went
+#: out (explain shows it as a hit).
+CacheHit = Callable[[str, Mapping[str, str]], None]
+#: A 200 body and its `Cache-Control`, or the upstream error.
+Fetch = Callable[[], Awaitable[tuple[bytes, str | None]]]
 
 _MAX_AGE = re.compile(r"^\s*max-age\s*=\s*\"?(\d+)\"?\s*$", re.IGNORECASE)
 
@@ -42,10 +51,40 @@ def freshness(cache_control: str | None, ttl: float) -> float:
 class RecordCache:
     """Upstream bodies by caller and request, in a `Store`, for `ttl` seconds."""
 
-    def __init__(self, store: Store, *, ttl: float, api_version: str) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        ttl: float,
+        api_version: str,
+        on_hit: CacheHit | None = None,
+    ) -> None:
         self._store = store
         self._ttl = ttl
         self._api_version = api_version
+        self._on_hit = on_hit
+
+    async def through(
+        self,
+        key: str,
+        path: str,
+        params: Mapping[str, str],
+        fetch: Fetch,
+        parse: Callable[[bytes], T],
+    ) -> T:
+        """`parse` of the kept body, or of a fetched one, kept if it parses.
+
+        `path` and `params` describe the call for `on_hit`.
+        """
+        kept = await self.get(key)
+        if kept is not None:
+            if self._on_hit is not None:
+                self._on_hit(path, params)
+            return parse(kept)
+        body, cache_control = await fetch()
+        value = parse(body)  # raises for a body that is not the record
+        await self.put(key, body, cache_control)
+        return value
 
     def key(
         self,

@@ -10,7 +10,8 @@ import asyncio
 import json
 import logging
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
+from functools import partial
 from urllib.parse import urlencode
 
 import aiohttp
@@ -59,10 +60,6 @@ TRANSPORT_ERRORS = (httpx.HTTPError, aiohttp.ClientError, OSError)
 
 _ID = re.compile(r"[0-9]{1,19}")
 
-#: Told of a call the cache answered: its path and query, as if it went out
-#: (explain shows it as a hit).
-CacheHit = Callable[[str, Mapping[str, str]], None]
-
 _STATUS_ERRORS: Mapping[int, tuple[type[UpstreamError], str]] = {
     401: (Unauthenticated, "The Wethod API did not accept the credentials."),
     403: (Forbidden, "The credentials do not allow viewing clients (crm.view)."),
@@ -94,13 +91,10 @@ class UpstreamClient:
         settings: Settings,
         retry: RetryPolicy | None = None,
         cache: RecordCache | None = None,
-        on_cache_hit: CacheHit | None = None,
     ) -> None:
-        """`cache`, when given, keeps 200 bodies per caller (`WETHOD_CACHE_TTL`);
-        `on_cache_hit(path, params)` hears of each call it answered instead."""
+        """`cache`, when given, keeps 200 bodies per caller (`WETHOD_CACHE_TTL`)."""
         self._http = http
         self._cache = cache
-        self._on_cache_hit = on_cache_hit or _ignore
         self._base_url = str(http.base_url).rstrip("/")
         self._budget = settings.timeout
         self._ping_timeout = settings.ready_timeout
@@ -129,19 +123,15 @@ class UpstreamClient:
         params = {"deleted": deleted.value}
         if include:
             params["include"] = ",".join(sorted(include))
-        key = None
-        if self._cache is not None:
-            key = self._cache.key(caller, "client", number, deleted.value, include)
-            kept = await self._cache.get(key)
-            if kept is not None:
-                self._on_cache_hit(path, params)
-                return _client_record(_json(kept), number)
-        subject = f"Client {number}"
-        body, cache_control = await self._get_body(path, params, headers, subject)
-        record = _client_record(_json(body), number)
-        if key is not None and self._cache is not None:
-            await self._cache.put(key, body, cache_control)
-        return record
+
+        def parse(body: bytes) -> ClientRecord:
+            return _client_record(_json(body), number)
+
+        fetch = partial(self._get_body, path, params, headers, f"Client {number}")
+        if self._cache is None:
+            return parse((await fetch())[0])
+        key = self._cache.key(caller, "client", number, deleted.value, include)
+        return await self._cache.through(key, path, params, fetch, parse)
 
     async def ping(self) -> bool:
         """Whether the upstream answers HTTP at all (any status), quickly."""
@@ -229,10 +219,6 @@ def _transport_failure(error: Exception) -> UpstreamError:
     ):
         return UpstreamTimeout("The Wethod API did not answer in time.")
     return UpstreamUnavailable("The Wethod API could not be reached.")
-
-
-def _ignore(path: str, params: Mapping[str, str]) -> None:
-    pass
 
 
 def _client_record(body: object, number: int) -> ClientRecord:
