@@ -14,6 +14,7 @@ from starlette.datastructures import Secret
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tests.conftest import DEMO_HEADERS, Service, codes, fast_settings
+from tests.servers import run_in_thread
 from wethod_graphql.demo import (
     DEMO_COMPANY,
     GLOBEX_COMPANY,
@@ -59,18 +60,17 @@ class CacheControl:
 async def cached_service(
     demo: DemoApi, cache_control: dict[int, str] | None = None, **settings: Any
 ) -> AsyncIterator[Service]:
-    upstream = CacheControl(demo.app, cache_control or {})
-    app: Starlette = create_app(
-        fast_settings(cache_ttl=60, **settings),
-        transport=httpx.ASGITransport(app=upstream),
-    )
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://service"
-        ) as http,
-    ):
-        yield Service(app, http, demo)
+    with run_in_thread(CacheControl(demo.app, cache_control or {})) as upstream:
+        app: Starlette = create_app(
+            fast_settings(base_url=upstream, cache_ttl=60, **settings)
+        )
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app), base_url="http://service"
+            ) as http,
+        ):
+            yield Service(app, http, demo)
 
 
 def fetched(service: Service) -> list[int]:
