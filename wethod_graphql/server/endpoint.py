@@ -96,7 +96,7 @@ class GraphQLEndpoint:
         hooks: Hooks | None = None,
     ) -> None:
         """`ide_page` is the GraphiQL page, or None when GraphiQL is off."""
-        self._schema = schema
+        self.schema = schema
         self._settings = settings
         self._ide_page = ide_page
         self._hooks = hooks or Hooks()
@@ -148,7 +148,7 @@ class GraphQLEndpoint:
         if params.query is None:
             raise Refused(400, "No GraphQL query found in the request.")
         try:
-            return await self._schema.execute(
+            return await self.schema.execute(
                 params.query,
                 variable_values=params.variables,
                 context_value=context,

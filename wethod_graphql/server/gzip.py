@@ -6,7 +6,7 @@
 health checks, the GraphiQL page). A response sent in several pieces (the
 GraphiQL asset files) or already encoded passes through untouched.
 
-Starlette's `GZipMiddleware` also compresses streams, but adds 11 to 29 µs
+Starlette's `GZipMiddleware` also compresses streams, but adds 11 to 33 µs
 to every response, small and uncompressed ones included (several times the
 cost of sending a small response); this one adds 1 to 6 µs
 (`bench/gzip_cost.py`).

@@ -5,7 +5,7 @@ variables: no `data` at all, 400) from field errors (200). Clients that ask
 for `application/json` (or nothing) get that, always with status 200.
 
 Bodies are encoded with orjson: 8x faster than `json.dumps` on a 45 KB
-answer, 30x on a small one (README, Dependencies). Non-ASCII text goes out as
+answer, 30x on a small one. Non-ASCII text goes out as
 UTF-8, not as `\\u` escapes; the decoded JSON is the same.
 """
 
