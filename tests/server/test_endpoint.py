@@ -8,12 +8,14 @@ from typing import Any
 
 import httpx
 import pytest
+from graphql import GraphQLError
+from strawberry.types import ExecutionResult
 
 from tests.conftest import DEMO_HEADERS, Service, codes, fast_settings
 from wethod_graphql.demo import DemoApi
 from wethod_graphql.resolvers.context import Context
 from wethod_graphql.server.app import create_app
-from wethod_graphql.server.endpoint import Answer, Hooks
+from wethod_graphql.server.endpoint import Answer, Hooks, answer_of
 from wethod_graphql.server.media import GRAPHQL_RESPONSE
 from wethod_graphql.server.params import GraphQLParams, Refused
 from wethod_graphql.upstream import Caller
@@ -137,6 +139,15 @@ async def test_non_ascii_text_goes_out_as_utf8(service: Service) -> None:
     )
     assert "'è'".encode() in response.content
     assert response.json()["data"] == {"client": None}
+
+
+def test_answers_keep_data_errors_and_extensions_in_that_order() -> None:
+    error = GraphQLError("boom", extensions={"code": "X"})
+    full = answer_of(ExecutionResult({"a": 1}, [error], extensions={"cost": 2}))
+    assert list(full) == ["data", "errors", "extensions"]
+    assert full["errors"] == [{"message": "boom", "extensions": {"code": "X"}}]
+    assert full["extensions"] == {"cost": 2}
+    assert answer_of(ExecutionResult(None, None, extensions={})) == {"data": None}
 
 
 # Hooks: the seam persisted operations, per-caller limits and explain plug into.

@@ -132,7 +132,7 @@ class GraphQLEndpoint:
             return request_error(
                 accept, refused.message, refused.status, refused.code, refused.headers
             )
-        answer = _answer(result)
+        answer = answer_of(result)
         for after in self._hooks.after_execute:
             after(request, context, answer)
         return _encode(answer, preferred_media_type(accept))
@@ -171,7 +171,8 @@ def _wants_graphiql(request: Request) -> bool:
     )
 
 
-def _answer(result: ExecutionResult) -> Answer:
+def answer_of(result: ExecutionResult) -> Answer:
+    """The JSON answer of a result: `errors` and `extensions` only when not empty."""
     answer: Answer = {"data": result.data}
     if result.errors:
         answer["errors"] = [error.formatted for error in result.errors]
