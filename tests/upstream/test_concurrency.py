@@ -6,11 +6,11 @@ import asyncio
 
 import pytest
 
-from tests.conftest import fast_settings
+from tests.conftest import fast_settings, upstream_client
 from wethod_graphql.demo import DemoApi
 from wethod_graphql.upstream import DeletionFilter, UpstreamClient
 
-from .conftest import caller, in_process, upstream_client
+from .conftest import caller, in_process
 
 CALLS = 200
 CAP = 8

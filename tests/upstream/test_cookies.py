@@ -10,10 +10,10 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.conftest import DEMO_HEADERS, fast_settings
+from tests.conftest import DEMO_HEADERS, fast_settings, upstream_client
 from wethod_graphql.demo import GLOBEX_COMPANY, GLOBEX_TOKEN, DemoApi
 
-from .conftest import caller, in_process, upstream_client
+from .conftest import caller, in_process
 
 GLOBEX = {"authorization": f"Bearer {GLOBEX_TOKEN}", "wethod-company": GLOBEX_COMPANY}
 

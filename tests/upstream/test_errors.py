@@ -10,7 +10,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.conftest import fast_settings
+from tests.conftest import fast_settings, upstream_client
 from wethod_graphql.demo import (
     DEMO_COMPANY,
     DEMO_TOKEN,
@@ -31,7 +31,7 @@ from wethod_graphql.errors import (
 )
 from wethod_graphql.upstream import UpstreamClient
 
-from .conftest import caller, in_process, upstream_client
+from .conftest import caller, in_process
 
 LEFTOVERS = (
     "headers",

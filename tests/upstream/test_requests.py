@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from starlette.datastructures import Secret
 
-from tests.conftest import fast_settings
+from tests.conftest import fast_settings, upstream_client
 from wethod_graphql import __version__
 from wethod_graphql.demo import (
     DEMO_COMPANY,
@@ -33,7 +33,7 @@ from wethod_graphql.upstream import (
 )
 from wethod_graphql.upstream.http import USER_AGENT
 
-from .conftest import caller, in_process, upstream_client
+from .conftest import caller, in_process
 
 TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
 TRACESTATE = "congo=t61rcWkgMzE,rojo=00f067aa0ba902b7"

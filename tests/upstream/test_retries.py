@@ -17,12 +17,12 @@ from email.utils import format_datetime
 import httpx
 import pytest
 
-from tests.conftest import fast_settings
+from tests.conftest import fast_settings, upstream_client
 from wethod_graphql.demo import DemoApi
 from wethod_graphql.errors import RateLimited, UpstreamUnavailable
 from wethod_graphql.upstream.retry import RetryPolicy
 
-from .conftest import Recorder, caller, in_process, upstream_client
+from .conftest import Recorder, caller, in_process
 
 
 def gaps(recorder: Recorder) -> list[float]:

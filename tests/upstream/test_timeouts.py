@@ -11,11 +11,11 @@ import time
 
 import pytest
 
-from tests.conftest import fast_settings
+from tests.conftest import fast_settings, upstream_client
 from wethod_graphql.demo import DemoApi
 from wethod_graphql.errors import UpstreamTimeout
 
-from .conftest import caller, upstream_client
+from .conftest import caller
 
 MARGIN = 0.5  # a shared 2-core machine; the budgets are what is tested
 

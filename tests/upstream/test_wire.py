@@ -14,12 +14,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from tests.conftest import fast_settings
+from tests.conftest import fast_settings, upstream_client
 from tests.servers import run_in_thread
 from wethod_graphql.errors import UpstreamUnavailable
 from wethod_graphql.upstream.client import MAX_BODY_BYTES
 
-from .conftest import caller, upstream_client
+from .conftest import caller
 
 
 class Misbehaving:

@@ -1,17 +1,14 @@
 """What a request passes before it runs: its caller's limits, then its document.
 
-`Admission` is built once per process (in the lifespan, with the stores);
-the endpoint calls `admit` with the caller and then `document` with the
-request's `query` and `extensions`, both before execution. A refusal is one
-of `errors`' classes, which `refusal` turns into the HTTP answer: the status,
-headers and the one GraphQL error of its body.
+`Admission` is built once per process (in the lifespan, with the stores).
+`fleet.fleet_hooks` runs `admit` with the caller and then `document` with the
+request's `query` and `extensions`, both before execution; a refusal is one
+of `errors`' classes, which `refused` turns into the endpoint's `Refused`.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
-from typing import Any
 
 from wethod_graphql.errors import (
     CallerRateLimited,
@@ -19,6 +16,7 @@ from wethod_graphql.errors import (
     PersistedQueryNotFound,
     WethodGraphQLError,
 )
+from wethod_graphql.server.params import Refused
 from wethod_graphql.server.persisted import PersistedOperations
 from wethod_graphql.upstream import Caller
 from wethod_graphql.upstream.ratelimit import CallerLimits
@@ -33,29 +31,15 @@ _STATUSES: dict[type[WethodGraphQLError], int] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Refusal:
-    """A request answered before execution: status, headers, one error."""
-
-    status: int
-    message: str
-    extensions: dict[str, Any]
-    headers: dict[str, str] = field(default_factory=dict)
-
-    def body(self) -> dict[str, Any]:
-        return {"errors": [{"message": self.message, "extensions": self.extensions}]}
-
-
-def refusal(error: WethodGraphQLError) -> Refusal:
+def refused(error: WethodGraphQLError) -> Refused:
     """The answer to a request `Admission` refused with `error`."""
-    extensions: dict[str, Any] = {"code": error.code}
+    extensions: dict[str, object] = {}
     headers: dict[str, str] = {}
     if isinstance(error, CallerRateLimited):
-        extensions["retryAfter"] = error.retry_after
-        extensions["limit"] = error.limit
+        extensions = {"retryAfter": error.retry_after, "limit": error.limit}
         headers["Retry-After"] = str(math.ceil(error.retry_after))
     status = next((s for kind, s in _STATUSES.items() if isinstance(error, kind)), 400)
-    return Refusal(status, error.message, extensions, headers)
+    return Refused(status, error.message, error.code, headers, extensions)
 
 
 class Admission:

@@ -1,19 +1,26 @@
 """The process's shared state: stores, limits, persisted operations, cache.
 
 `load_trusted` reads the manifest at start-up (a bad one stops it);
-`open_fleet` opens the stores for the lifespan and closes them after.
+`open_fleet` opens the stores for the lifespan and closes them after;
+`fleet_hooks` are the endpoint's steps that use them before execution.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from starlette.requests import Request
 
 from wethod_graphql.config import Settings
+from wethod_graphql.errors import CallerRateLimited, RequestError
+from wethod_graphql.resolvers.context import Context
 from wethod_graphql.schema.build import WethodSchema
-from wethod_graphql.server.admission import Admission
+from wethod_graphql.server.admission import Admission, refused
+from wethod_graphql.server.endpoint import Hooks
 from wethod_graphql.server.manifest import load_manifest
+from wethod_graphql.server.params import GraphQLParams
 from wethod_graphql.server.persisted import PersistedOperations
 from wethod_graphql.store.stores import open_stores
 from wethod_graphql.upstream.cache import RecordCache
@@ -68,3 +75,36 @@ async def open_fleet(
         yield Fleet(Admission(limits, persisted), cache)
     finally:
         await stores.close()
+
+
+def fleet_hooks(then: Hooks) -> Hooks:
+    """The caller's limits, then persisted operations, before `then`'s steps.
+
+    Limits come first: a caller over its budget costs no store look-up.
+    """
+    return Hooks(
+        before_execute=(_limit, _resolve_document, *then.before_execute),
+        after_execute=then.after_execute,
+    )
+
+
+async def _limit(
+    request: Request, context: Context, params: GraphQLParams
+) -> GraphQLParams:
+    admission: Admission = request.app.state.admission
+    try:
+        await admission.admit(context.caller)
+    except CallerRateLimited as error:
+        raise refused(error) from None
+    return params
+
+
+async def _resolve_document(
+    request: Request, context: Context, params: GraphQLParams
+) -> GraphQLParams:
+    admission: Admission = request.app.state.admission
+    try:
+        query = await admission.document(params.query, params.extensions)
+    except RequestError as error:
+        raise refused(error) from None
+    return replace(params, query=query if isinstance(query, str) else None)
