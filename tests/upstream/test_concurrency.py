@@ -10,7 +10,7 @@ from tests.conftest import fast_settings
 from wethod_graphql.demo import DemoApi
 from wethod_graphql.upstream import DeletionFilter, UpstreamClient
 
-from .conftest import caller, in_process, upstream_client
+from .conftest import caller, over_loopback, upstream_client
 
 CALLS = 200
 CAP = 8
@@ -39,7 +39,7 @@ async def test_the_concurrency_cap_holds_under_200_simultaneous_calls(
         async with upstream_client(settings) as upstream:
             ids = await _many(upstream)
     else:
-        async with in_process(demo, max_concurrency=CAP) as (upstream, _):
+        async with over_loopback(demo, max_concurrency=CAP) as (upstream, _):
             ids = await _many(upstream)
     requests = demo.client_requests()
     assert sorted(r.client_id or 0 for r in requests) == sorted(ids)

@@ -13,7 +13,7 @@ import pytest
 from tests.conftest import DEMO_HEADERS, fast_settings
 from wethod_graphql.demo import GLOBEX_COMPANY, GLOBEX_TOKEN, DemoApi
 
-from .conftest import caller, in_process, upstream_client
+from .conftest import caller, over_loopback, upstream_client
 
 GLOBEX = {"authorization": f"Bearer {GLOBEX_TOKEN}", "wethod-company": GLOBEX_COMPANY}
 
@@ -28,7 +28,7 @@ async def test_the_demo_sets_a_cookie(demo: DemoApi) -> None:
 
 
 async def test_no_cookie_is_kept_in_process(demo: DemoApi) -> None:
-    async with in_process(demo) as (upstream, _):
+    async with over_loopback(demo) as (upstream, _):
         await upstream.get_client(1, caller(DEMO_HEADERS))
         await upstream.get_client(1, caller(GLOBEX))
     assert [r.headers.get("cookie") for r in demo.client_requests()] == [None, None]
