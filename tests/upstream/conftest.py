@@ -45,6 +45,8 @@ class Recorder:
         #: One per attempt, sent or not (a refused connection sends nothing).
         self.attempts = 0
         self.requests: list[Sent] = []
+        #: Set once a first request is on the wire.
+        self.sending = asyncio.Event()
         #: The delays the client waited between attempts, in order.
         self.slept: list[float] = []
         self.config = aiohttp.TraceConfig()
@@ -72,6 +74,7 @@ class Recorder:
         self.requests.append(
             Sent(params.method, params.url, CIMultiDict(params.headers))
         )
+        self.sending.set()
 
 
 def caller(headers: Mapping[str, str] | None = None, **defaults: Any) -> Caller:

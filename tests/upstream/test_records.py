@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import fast_settings
+from tests.conftest import fast_settings, upstream_client
 from wethod_graphql.demo import DemoApi
 from wethod_graphql.demo.data import ACME, clients_of
 from wethod_graphql.errors import UpstreamUnavailable
@@ -25,7 +25,7 @@ from wethod_graphql.upstream import (
 )
 from wethod_graphql.upstream.records import RecordError, parse_client
 
-from .conftest import answering, caller, over_loopback, upstream_client
+from .conftest import answering, caller, over_loopback
 
 INCLUDE = frozenset({"externalIdentifiers"})
 

@@ -142,8 +142,12 @@ class UpstreamClient:
         subject: str,
         operation_deadline: float | None,
     ) -> object:
-        deadline = asyncio.get_running_loop().time() + self._budget
+        now = asyncio.get_running_loop().time()
+        deadline = now + self._budget
         if operation_deadline is not None:
+            if operation_deadline <= now:
+                # The operation is out of time: not even a connection is begun.
+                raise UpstreamTimeout("The Wethod API did not answer in time.")
             deadline = min(deadline, operation_deadline)
         try:
             async with asyncio.timeout_at(deadline):
