@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 from graphql import get_introspection_query, parse, validate
 
-from tests.conftest import Service, codes, fast_settings
+from tests.conftest import DEMO_HEADERS, Service, codes, fast_settings
 from wethod_graphql.schema.build import build_schema
 from wethod_graphql.schema.limits import limit_rules
 
@@ -43,6 +43,44 @@ async def test_depth_follows_fragments(service: Service) -> None:
     assert "errors" not in await service.query(query)
     deeper = '{ client(id: "1") { ...F } } fragment F on Client { ... on Client { externalIdentifiers { id } } }'
     assert "errors" not in await service.query(deeper)
+
+
+# Each document reaches depth 3 only through a fragment; `Fits`, where present,
+# measures the fragment first, so a depth remembered as 0 would let `Deep` pass.
+BEYOND_THE_LIMIT_THROUGH_FRAGMENTS = {
+    "named": 'query Deep { client(id: "1") { ...F } } '
+    "fragment F on Client { externalIdentifiers { id } }",
+    "named in named": 'query Deep { client(id: "1") { ...F } } '
+    "fragment F on Client { ...G } "
+    "fragment G on Client { externalIdentifiers { id } }",
+    "inline in named": 'query Deep { client(id: "1") { ...F } } '
+    "fragment F on Client { ... on Client { externalIdentifiers { id } } }",
+    "named at the root": "query Deep { ...Q } "
+    'fragment Q on Query { client(id: "1") { externalIdentifiers { id } } }',
+    "measured before": 'query Fits { __type(name: "Client") { ...T } } '
+    'query Deep { __type(name: "Client") { ofType { ...T } } } '
+    "fragment T on __Type { name }",
+}
+
+
+@pytest.mark.parametrize("settings", [fast_settings(max_depth=2)])
+@pytest.mark.parametrize(
+    "document",
+    BEYOND_THE_LIMIT_THROUGH_FRAGMENTS.values(),
+    ids=BEYOND_THE_LIMIT_THROUGH_FRAGMENTS,
+)
+async def test_fragments_carry_an_operation_past_the_depth_limit(
+    service: Service, document: str
+) -> None:
+    response = await service.http.post(
+        "/graphql",
+        json={"query": document, "operationName": "Deep"},
+        headers=DEMO_HEADERS,
+    )
+    body = response.json()
+    assert codes(body) == ["GRAPHQL_VALIDATION_FAILED"]
+    assert body["errors"][0]["message"] == "'Deep' exceeds the maximum depth of 2."
+    assert service.demo.requests == []
 
 
 @pytest.mark.parametrize("settings", [fast_settings(max_depth=2)])

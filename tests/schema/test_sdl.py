@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from graphql import GraphQLEnumType, GraphQLObjectType
+
 from tests.conftest import Service
 from wethod_graphql.schema.build import build_schema
 
@@ -37,14 +39,13 @@ def test_contract_types_and_arguments() -> None:
     assert sdl.count("deleted: DeletionFilter! = EXCLUDE") == 2
     assert str(query.fields["clients"].args["ids"].type) == "[ID!]!"
     client = schema.type_map["Client"]
-    assert str(client.fields["externalIdentifiers"].type) == "[ExternalIdentifier!]!"  # type: ignore[attr-defined]
-    assert str(client.fields["intentDate"].type) == "Date"  # type: ignore[attr-defined]
-    assert str(client.fields["paymentTermId"].type) == "ID"  # type: ignore[attr-defined]
-    assert list(schema.type_map["DeletionFilter"].values) == [
-        "EXCLUDE",
-        "INCLUDE",
-        "ONLY",
-    ]  # type: ignore[attr-defined]
+    assert isinstance(client, GraphQLObjectType)
+    assert str(client.fields["externalIdentifiers"].type) == "[ExternalIdentifier!]!"
+    assert str(client.fields["intentDate"].type) == "Date"
+    assert str(client.fields["paymentTermId"].type) == "ID"
+    deletion_filter = schema.type_map["DeletionFilter"]
+    assert isinstance(deletion_filter, GraphQLEnumType)
+    assert list(deletion_filter.values) == ["EXCLUDE", "INCLUDE", "ONLY"]
 
 
 def test_every_public_element_is_described() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -79,7 +80,7 @@ async def test_body_over_the_cap_is_413(service: Service) -> None:
 
 @pytest.mark.parametrize("settings", [fast_settings(max_body=200)])
 async def test_chunked_body_over_the_cap_is_413(service: Service) -> None:
-    async def chunks():  # type: ignore[no-untyped-def]
+    async def chunks() -> AsyncIterator[bytes]:
         yield b'{"query": "{ __typename }'
         yield b" " * 300
         yield b'"}'
