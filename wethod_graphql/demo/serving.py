@@ -80,13 +80,24 @@ def serve_in_thread(api: DemoApi, host: str = DEFAULT_HOST) -> Iterator[str]:
         ws="none",
     )
     server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="demo-api", daemon=True)
+    failures: list[BaseException] = []
+
+    def run() -> None:
+        # uvicorn ends a failed start-up with sys.exit(): keep it for the
+        # caller rather than let it end the thread unreported.
+        try:
+            server.run()
+        except BaseException as error:
+            failures.append(error)
+
+    thread = threading.Thread(target=run, name="demo-api", daemon=True)
     thread.start()
     deadline = time.monotonic() + STARTUP_SECONDS
     try:
         while not server.started:
             if not thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError(f"the demo API did not start on {host}")
+                cause = failures[0] if failures else None
+                raise RuntimeError(f"the demo API did not start on {host}") from cause
             time.sleep(0.01)
         port = server.servers[0].sockets[0].getsockname()[1]
         yield f"http://{host}:{port}"

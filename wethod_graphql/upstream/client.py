@@ -74,7 +74,8 @@ class UpstreamClient:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self._session = session
-        self._base_url = settings.base_url.rstrip("/")
+        # Quoted once here, so each call can build its URL already encoded.
+        self._base_url = str(URL(settings.base_url.rstrip("/")))
         self._sleep = sleep
         self._budget = settings.timeout
         self._ping_timeout = settings.ready_timeout
