@@ -39,8 +39,10 @@ def fast_settings(**changes: Any) -> Settings:
     defaults: dict[str, Any] = {
         "base_url": "http://demo",
         "retry_backoff": 0.001,
-        "timeout": 5.0,
-        "read_timeout": 2.0,
+        # Generous: the demo answers over loopback, on a machine that may be
+        # busy; a test about timeouts sets its own.
+        "timeout": 20.0,
+        "read_timeout": 10.0,
     }
     return Settings(**{**defaults, **changes})
 
