@@ -1,0 +1,83 @@
+"""Root fields to loader keys: each field's arguments, checked as its resolver does.
+
+The checks and messages are the resolvers' own (`parse_client_id`, the id
+and representation limits, `schema.entities.entity_key`), called in the same
+order, so a plan refuses exactly what graphql-core's path refuses. Where a
+resolver's refusal would null a non-null root field (`clients`, `_entities`)
+and with it the whole answer, graphql-core's partial work (the siblings it
+started, then cancelled) is not worth imitating: `RootRefused` sends the
+operation there instead, before any upstream call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from wethod_graphql.errors import InputError
+from wethod_graphql.resolvers.loaders import ClientKey
+from wethod_graphql.schema.entities import MAX_REPRESENTATIONS, entity_key
+from wethod_graphql.schema.plans.shape import RootEntry, RootKind
+from wethod_graphql.upstream import DeletionFilter, parse_client_id
+
+
+class RootRefused(Exception):
+    """A non-null root field refuses its input: graphql-core answers."""
+
+
+@dataclass(frozen=True, slots=True)
+class Demand:
+    """What one root field needs: a key, or the error, for each of its items."""
+
+    entry: RootEntry
+    items: Sequence[ClientKey | InputError]
+
+
+def demand(entry: RootEntry, args: Mapping[str, Any], max_ids: int) -> Demand:
+    """The keys of one `client`, `clients` or `_entities` field."""
+    shape = entry.shape
+    include = shape.includes if shape is not None else frozenset()
+    if entry.kind is RootKind.CLIENT:
+        deleted = DeletionFilter(args["deleted"])
+        try:
+            item: ClientKey | InputError = ClientKey(
+                parse_client_id(args["id"]), deleted, include
+            )
+        except InputError as error:
+            item = error
+        return Demand(entry, (item,))
+    if entry.kind is RootKind.CLIENTS:
+        ids = args["ids"]
+        deleted = DeletionFilter(args["deleted"])
+        if len(ids) > max_ids:
+            raise RootRefused
+        try:
+            return Demand(
+                entry,
+                tuple(ClientKey(parse_client_id(i), deleted, include) for i in ids),
+            )
+        except InputError:
+            raise RootRefused from None
+    if entry.kind is RootKind.ENTITIES:
+        representations = args["representations"]
+        if len(representations) > MAX_REPRESENTATIONS:
+            raise RootRefused
+        return Demand(
+            entry,
+            tuple(
+                _entity(index, representation, include)
+                for index, representation in enumerate(representations)
+            ),
+        )
+    raise RootRefused  # pragma: no cover - `__typename` demands nothing
+
+
+def _entity(
+    index: int, representation: object, include: frozenset[str]
+) -> ClientKey | InputError:
+    try:
+        key = entity_key(index, representation)
+        return ClientKey(parse_client_id(key["id"]), DeletionFilter.INCLUDE, include)
+    except InputError as error:
+        return error
