@@ -112,8 +112,8 @@ def _identifiers(draw: st.DrawFn, draft: _Draft) -> str:
 def _selection(draw: st.DrawFn, draft: _Draft, entity: bool, depth: int) -> str:
     """A selection on `Client`; `Kind` (on `_Entity`) applies to it too."""
     items: list[str] = []
-    for _ in range(draw(st.integers(1, 5))):
-        kind = draw(st.integers(0, 9 if depth < 2 else 5))
+    for _ in range(draw(st.integers(1, 4))):
+        kind = draw(st.integers(0, 9 if depth < 1 else 5))
         if kind <= 2:
             leaf = draw(st.sampled_from(CLIENT_LEAVES))
             alias = draw(st.sampled_from(["", "", "", f"my_{leaf}: "]))

@@ -69,7 +69,7 @@ class WethodSchema(strawberry.federation.Schema):
         plans: bool = True,
         **kwargs: Any,
     ) -> None:
-        """`plans=False` runs every operation on graphql-core (the reference)."""
+        """`plans=False` compiles no plan: graphql-core runs every operation."""
         if "extensions" in kwargs:
             raise TypeError(
                 "WethodSchema sets its own extensions: most requests take the "
@@ -103,6 +103,9 @@ class WethodSchema(strawberry.federation.Schema):
             max_invalid_chars=CACHE_INVALID_CHARS,
             compiler=plan_compiler(self._schema).compile if plans else None,
         )
+        #: Whether compiled plans run; off, graphql-core (the reference)
+        #: answers every operation, as the differential test compares.
+        self.run_plans = plans
 
     async def execute(
         self,
@@ -152,7 +155,7 @@ class WethodSchema(strawberry.federation.Schema):
         root_value: Any | None,
         operation_extensions: dict[str, Any] | None,
     ) -> ExecutionResult:
-        plan = operation.plan
+        plan = operation.plan if self.run_plans else None
         if plan is not None and root_value is None and isinstance(context_value, Context):
             answered = await plan.run(variable_values, context_value)
             if answered is not None:

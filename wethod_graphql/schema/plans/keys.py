@@ -32,6 +32,10 @@ class Demand:
 
     entry: RootEntry
     items: Sequence[ClientKey | InputError]
+    #: Whether graphql-core's resolver loads at once rather than one step
+    #: later: a `client` field, or an `_entities` list with one representation
+    #: of a known type (graphql-core awaits a lone item without a task).
+    immediate: bool = False
 
 
 def demand(entry: RootEntry, args: Mapping[str, Any], max_ids: int) -> Demand:
@@ -46,7 +50,7 @@ def demand(entry: RootEntry, args: Mapping[str, Any], max_ids: int) -> Demand:
             )
         except InputError as error:
             item = error
-        return Demand(entry, (item,))
+        return Demand(entry, (item,), immediate=True)
     if entry.kind is RootKind.CLIENTS:
         ids = args["ids"]
         deleted = DeletionFilter(args["deleted"])
@@ -63,14 +67,17 @@ def demand(entry: RootEntry, args: Mapping[str, Any], max_ids: int) -> Demand:
         representations = args["representations"]
         if len(representations) > MAX_REPRESENTATIONS:
             raise RootRefused
-        return Demand(
-            entry,
-            tuple(
-                _entity(index, representation, include)
-                for index, representation in enumerate(representations)
-            ),
+        items = tuple(
+            _entity(index, representation, include)
+            for index, representation in enumerate(representations)
         )
+        typed = sum(not isinstance(item, _Untyped) for item in items)
+        return Demand(entry, items, immediate=typed == 1)
     raise RootRefused  # pragma: no cover - `__typename` demands nothing
+
+
+class _Untyped(InputError):
+    """A representation refused before its type's `resolve_reference` runs."""
 
 
 def _entity(
@@ -78,6 +85,9 @@ def _entity(
 ) -> ClientKey | InputError:
     try:
         key = entity_key(index, representation)
+    except InputError as error:
+        return _Untyped(error.message)
+    try:
         return ClientKey(parse_client_id(key["id"]), DeletionFilter.INCLUDE, include)
     except InputError as error:
         return error

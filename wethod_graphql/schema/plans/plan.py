@@ -120,11 +120,12 @@ class Plan:
 def _keys_in_batch_order(demands: Mapping[str, Demand]) -> list[ClientKey]:
     """Every key, in the order graphql-core's resolvers would load them.
 
-    `client` fields load as their resolvers start; list items one step later.
-    The order decides which keys the per-operation call budget refuses.
+    Some fields load as their resolvers start, the others one step later
+    (`Demand.immediate`). The order decides which keys the per-operation call
+    budget refuses.
     """
-    singles = [d for d in demands.values() if d.entry.kind is RootKind.CLIENT]
-    lists = [d for d in demands.values() if d.entry.kind is not RootKind.CLIENT]
+    singles = [d for d in demands.values() if d.immediate]
+    lists = [d for d in demands.values() if not d.immediate]
     return [
         item
         for group in (singles, lists)
