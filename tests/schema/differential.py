@@ -106,7 +106,9 @@ def _identifiers(draw: st.DrawFn, draft: _Draft) -> str:
     if draw(st.booleans()):
         leaves.append("__typename")
     alias = draw(st.sampled_from(["", "", "links: "]))
-    return f"{alias}externalIdentifiers{_directive(draw, draft)} {{ {' '.join(leaves)} }}"
+    return (
+        f"{alias}externalIdentifiers{_directive(draw, draft)} {{ {' '.join(leaves)} }}"
+    )
 
 
 def _selection(draw: st.DrawFn, draft: _Draft, entity: bool, depth: int) -> str:
@@ -125,7 +127,9 @@ def _selection(draw: st.DrawFn, draft: _Draft, entity: bool, depth: int) -> str:
         elif kind <= 7:
             condition = draw(st.sampled_from(["on Client ", ""]))
             inner = _selection(draw, draft, False, depth + 1)
-            items.append(f"... {condition}{_directive(draw, draft).strip()} {{ {inner} }}")
+            items.append(
+                f"... {condition}{_directive(draw, draft).strip()} {{ {inner} }}"
+            )
         else:
             name = draw(st.sampled_from(["Names", "Links", "Both", "Kind"]))
             items.append(draft.spread(name) + _directive(draw, draft))
@@ -182,7 +186,9 @@ def _representation(draw: st.DrawFn) -> Any:
 
 def _root(draw: st.DrawFn, draft: _Draft, index: int) -> str:
     kinds = ["client"] * 6 + ["clients"] * 4 + ["_entities"] * 3 + ["__typename"]
-    kind = "_service" if _rarely(draw) and _rarely(draw) else draw(st.sampled_from(kinds))
+    kind = (
+        "_service" if _rarely(draw) and _rarely(draw) else draw(st.sampled_from(kinds))
+    )
     alias = draw(st.sampled_from([f"r{index}: "] * 8 + ["", "same: "]))
     if kind == "__typename":
         return f"{alias}__typename"
@@ -204,7 +210,9 @@ def _root(draw: st.DrawFn, draft: _Draft, index: int) -> str:
             arguments = f"ids: {draft.variable(f'ids{index}', '[ID!]!', value, True)}"
         arguments += _deleted(draw, draft, index)
     else:
-        representations = [_representation(draw) for _ in range(draw(st.integers(0, 4)))]
+        representations = [
+            _representation(draw) for _ in range(draw(st.integers(0, 4)))
+        ]
         arguments = f"representations: {draft.variable(f'r{index}', '[_Any!]!', representations, True)}"
     directive = _directive(draw, draft)
     return f"{alias}{kind}({arguments}){directive} {{ {selection} }}"
@@ -218,11 +226,15 @@ def cases(draw: st.DrawFn) -> Case:
         roots.append(roots[0])  # the very same field twice: merged
     header = ", ".join(f"${name}: {type_}" for name, type_ in draft.definitions.items())
     fragments = " ".join(FRAGMENTS[name][0] for name in sorted(draft.fragments))
-    query = f"query Q{f'({header})' if header else ''} {{ {' '.join(roots)} }} {fragments}"
+    query = (
+        f"query Q{f'({header})' if header else ''} {{ {' '.join(roots)} }} {fragments}"
+    )
     faults = [
         Fault(
             client_id=draw(st.sampled_from([1, 2, 3, 4, 7, 12, 61, None])),
-            kind=draw(st.sampled_from(["fail", "fail", "fail", "drop", "invalid_body"])),
+            kind=draw(
+                st.sampled_from(["fail", "fail", "fail", "drop", "invalid_body"])
+            ),
             status=draw(st.sampled_from(STATUSES)),
             times=draw(st.integers(1, 3)),
         )

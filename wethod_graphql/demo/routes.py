@@ -121,13 +121,13 @@ Endpoint = Callable[[Request], Awaitable[Response]]
 _HOLD_POLL = 0.002
 
 
-async def _held(log: RequestLog, count: int, timeout: float) -> None:
-    """Until `count` requests have been in flight at once, or `timeout` seconds.
+async def _held(log: RequestLog, count: int, seconds: float) -> None:
+    """Until `count` requests have been in flight at once, or `seconds`.
 
     A latch on the log's maximum, not the count now: the last request to
     arrive may be answered and gone before the first ones look again.
     """
-    rounds = int(timeout / _HOLD_POLL)
+    rounds = int(seconds / _HOLD_POLL)
     for _ in range(rounds):
         if log.max_in_flight >= count:
             return

@@ -156,13 +156,15 @@ class WethodSchema(strawberry.federation.Schema):
         operation_extensions: dict[str, Any] | None,
     ) -> ExecutionResult:
         plan = operation.plan if self.run_plans else None
-        if plan is not None and root_value is None and isinstance(context_value, Context):
+        if (
+            plan is not None
+            and root_value is None
+            and isinstance(context_value, Context)
+        ):
             answered = await plan.run(variable_values, context_value)
             if answered is not None:
                 data, errors = answered
-                return _answer(
-                    data, errors, operation.name, parsed=True, executed=True
-                )
+                return _answer(data, errors, operation.name, parsed=True, executed=True)
         outcome = execute_document(
             self._schema,
             operation.document,

@@ -19,6 +19,7 @@ from wethod_graphql.errors import InputError
 from wethod_graphql.resolvers.loaders import ClientKey
 from wethod_graphql.schema.entities import MAX_REPRESENTATIONS, entity_key
 from wethod_graphql.schema.plans.shape import RootEntry, RootKind
+from wethod_graphql.schema.types import DeletionFilter as SchemaDeletionFilter
 from wethod_graphql.upstream import DeletionFilter, parse_client_id
 
 
@@ -43,7 +44,7 @@ def demand(entry: RootEntry, args: Mapping[str, Any], max_ids: int) -> Demand:
     shape = entry.shape
     include = shape.includes if shape is not None else frozenset()
     if entry.kind is RootKind.CLIENT:
-        deleted = DeletionFilter(args["deleted"])
+        deleted = _deleted(args["deleted"])
         try:
             item: ClientKey | InputError = ClientKey(
                 parse_client_id(args["id"]), deleted, include
@@ -53,7 +54,7 @@ def demand(entry: RootEntry, args: Mapping[str, Any], max_ids: int) -> Demand:
         return Demand(entry, (item,), immediate=True)
     if entry.kind is RootKind.CLIENTS:
         ids = args["ids"]
-        deleted = DeletionFilter(args["deleted"])
+        deleted = _deleted(args["deleted"])
         if len(ids) > max_ids:
             raise RootRefused
         try:
@@ -76,6 +77,14 @@ def demand(entry: RootEntry, args: Mapping[str, Any], max_ids: int) -> Demand:
     raise RootRefused  # pragma: no cover - `__typename` demands nothing
 
 
+def _deleted(value: object) -> DeletionFilter:
+    """The filter from a coerced argument: an enum value's name given in the
+    operation arrives as its value, the default as the enum member."""
+    if isinstance(value, SchemaDeletionFilter):
+        return value.upstream
+    return DeletionFilter(value)
+
+
 class _Untyped(InputError):
     """A representation refused before its type's `resolve_reference` runs."""
 
@@ -84,7 +93,7 @@ def _entity(
     index: int, representation: object, include: frozenset[str]
 ) -> ClientKey | InputError:
     try:
-        key = entity_key(index, representation)
+        key: dict[str, Any] = entity_key(index, representation)  # type: ignore[assignment]
     except InputError as error:
         return _Untyped(error.message)
     try:

@@ -104,4 +104,6 @@ def _relation(
         error = RuntimeError(f"{rule.name} selected but not fetched")
         raise _Nulled(located_error(error, list(entry.nodes), [*path, key]))
     child = entry.child
-    return [project(item, child, (*path, key, index)) for index, item in enumerate(items)]
+    return [
+        project(item, child, (*path, key, index)) for index, item in enumerate(items)
+    ]

@@ -51,6 +51,6 @@ def plan_compiler(schema: GraphQLSchema) -> PlanCompiler:
 
 def _only_clients(schema: GraphQLSchema) -> bool:
     entity = schema.get_type("_Entity")
-    return isinstance(entity, GraphQLUnionType) and [
-        t.name for t in entity.types
-    ] == ["Client"]
+    return isinstance(entity, GraphQLUnionType) and [t.name for t in entity.types] == [
+        "Client"
+    ]

@@ -139,8 +139,9 @@ def _leaf(field: GraphQLField, record: type[Any]) -> Leaf | None:
     if found is None:
         return None
     record_field, inner, optional = found
-    non_null = isinstance(field.type, GraphQLNonNull)
-    scalar = field.type.of_type if non_null else field.type
+    output = field.type
+    non_null = isinstance(output, GraphQLNonNull)
+    scalar = output.of_type if isinstance(output, GraphQLNonNull) else output
     if not isinstance(scalar, GraphQLScalarType) or not isinstance(inner, type):
         return None
     if non_null and optional:
@@ -149,7 +150,10 @@ def _leaf(field: GraphQLField, record: type[Any]) -> Leaf | None:
     if known is None:
         return None
     serialize, probe = known
-    if scalar.name == "Int" and record_field.metadata.get("max", _MAX_INT + 1) > _MAX_INT:
+    if (
+        scalar.name == "Int"
+        and record_field.metadata.get("max", _MAX_INT + 1) > _MAX_INT
+    ):
         return None  # a larger integer would fail to serialise
     expected = probe if serialize is None else serialize(probe)
     if scalar.serialize(probe) != expected:

@@ -153,4 +153,3 @@ class Shapes:
                 includes.update(f"{rule.include}.{path}" for path in child.includes)
             entries.append(Entry(key, rule, nodes, child))
         return ObjectShape(object_type.name, tuple(entries), frozenset(includes))
-
