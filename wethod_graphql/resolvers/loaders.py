@@ -79,15 +79,15 @@ class ClientLoader:
         last ones first), and the answer comes once every call is done.
         """
         pending = [self._loader.load(key) for key in keys]
-        calls = await asyncio.gather(*pending)
-        outcomes = await asyncio.gather(*calls, return_exceptions=True)
+        # One batch resolves every key's future at once: awaiting them in turn
+        # costs less than gathering them.
+        calls = [await future for future in pending]
         results: dict[ClientKey, ClientRecord | Exception] = {}
-        for key, outcome in zip(keys, outcomes, strict=True):
-            if isinstance(outcome, BaseException) and not isinstance(
-                outcome, Exception
-            ):
-                raise outcome  # cancellation and exits are not per-key failures
-            results[key] = outcome
+        for key, call in zip(keys, calls, strict=True):
+            try:
+                results[key] = await call
+            except Exception as error:  # each key fails on its own
+                results[key] = error
         return results
 
     async def _load_batch(
