@@ -69,11 +69,12 @@ class Plan:
         self, raw_variables: Mapping[str, Any] | None, context: Context
     ) -> Outcome | None:
         """`(data, errors)`, or None: graphql-core should answer."""
-        schema = self._shapes.schema
+        if raw_variables is not None and not isinstance(raw_variables, dict):
+            return None
         variables = get_variable_values(
-            schema,
+            self._shapes.schema,
             self._operation.variable_definitions or (),
-            dict(raw_variables or {}),
+            raw_variables or {},
             max_errors=MAX_COERCION_ERRORS,
         )
         if isinstance(variables, list):
@@ -97,8 +98,11 @@ class Plan:
     def _shape(self, variables: VariableValues) -> _Shape:
         coerced = variables.coerced
         values = tuple(coerced.get(name) for name in self._directive_variables)
-        if values in self._kept:
-            return self._kept[values]
+        try:
+            if values in self._kept:
+                return self._kept[values]
+        except TypeError:  # pragma: no cover - validation makes them booleans
+            return None
         try:
             shape: _Shape = self._shapes.build(variables)
         except Unsupported:
