@@ -14,6 +14,7 @@ from starlette.datastructures import Secret
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tests.conftest import DEMO_HEADERS, Service, codes, fast_settings
+from tests.demo_host import serving
 from tests.servers import run_in_thread
 from wethod_graphql.demo import (
     DEMO_COMPANY,
@@ -24,7 +25,7 @@ from wethod_graphql.demo import (
 )
 from wethod_graphql.server.app import create_app
 from wethod_graphql.store.memory import MemoryStore
-from wethod_graphql.upstream import Caller, UpstreamClient, create_http_client
+from wethod_graphql.upstream import Caller, UpstreamClient, create_session
 from wethod_graphql.upstream.cache import RecordCache
 
 NAMES = '{ clients(ids: ["1", "2"]) { id corporateName } }'
@@ -177,7 +178,6 @@ async def test_off_by_default(demo: DemoApi, service: Service) -> None:
 
 
 async def test_each_hit_is_reported_with_the_call_it_spared(demo: DemoApi) -> None:
-    settings = fast_settings()
     hits: list[tuple[str, dict[str, str]]] = []
     cache = RecordCache(
         MemoryStore(max_entries=10, max_bytes=100_000),
@@ -186,12 +186,13 @@ async def test_each_hit_is_reported_with_the_call_it_spared(demo: DemoApi) -> No
         on_hit=lambda path, params: hits.append((path, dict(params))),
     )
     caller = Caller(Secret(DEMO_HEADERS["authorization"]), DEMO_COMPANY)
-    transport = httpx.ASGITransport(app=demo.app)
-    async with create_http_client(settings, transport) as http:
-        client = UpstreamClient(http, settings, cache=cache)
-        first = await client.get_client(1, caller)
-        assert hits == []
-        second = await client.get_client(1, caller)
+    with serving(demo) as base_url:
+        settings = fast_settings(base_url=base_url)
+        async with create_session(settings) as session:
+            client = UpstreamClient(session, settings, cache=cache)
+            first = await client.get_client(1, caller)
+            assert hits == []
+            second = await client.get_client(1, caller)
     assert first == second
     assert hits == [("/api/clients/1", {"deleted": "exclude"})]
     assert [r.client_id for r in demo.client_requests()] == [1]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -36,7 +37,9 @@ def build_context(
     """Resolve the caller from `headers` and give it fresh loaders.
 
     Call it inside the request's task: loaders bind the running event loop.
-    `limits`, when given, budget the caller's upstream calls.
+    The operation's deadline, `settings.request_timeout` from now, bounds
+    every upstream call the request makes. `limits`, when given, budget the
+    caller's upstream calls.
     """
     caller = Caller.from_headers(
         headers,
@@ -48,6 +51,7 @@ def build_context(
         upstream,
         caller,
         max_calls=settings.max_calls,
+        deadline=asyncio.get_running_loop().time() + settings.request_timeout,
         limits=limits,
     )
     return Context(caller=caller, clients=loader, max_ids=settings.max_ids)

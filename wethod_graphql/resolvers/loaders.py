@@ -10,6 +10,7 @@ includes its keys need, all calls at once. A failed call fails its keys alone.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from aiodataloader import DataLoader
@@ -46,12 +47,15 @@ class ClientLoader:
         upstream: UpstreamClient,
         caller: Caller,
         max_calls: int,
+        deadline: float | None = None,
         limits: CallerLimits | None = None,
     ) -> None:
         """`limits`, when on, grant each batch's calls from the caller's budget."""
         self._upstream = upstream
         self._limits = limits
         self._caller = caller
+        # The operation's deadline (loop time): every call it makes ends by then.
+        self._deadline = deadline
         self._calls_left = max_calls
         self._max_calls = max_calls
         # aiodataloader binds the running loop here: build it inside a request.
@@ -71,6 +75,27 @@ class ClientLoader:
         """
         call = await asyncio.shield(self._loader.load(key))
         return await asyncio.shield(call)
+
+    async def load_all(
+        self, keys: Sequence[ClientKey]
+    ) -> dict[ClientKey, ClientRecord | Exception]:
+        """Each key's client or its `WethodGraphQLError`, all in one batch.
+
+        For execution plans, which know every key before loading any: the
+        keys go to the batch in the order given (the call budget refuses the
+        last ones first), and the answer comes once every call is done.
+        """
+        pending = [self._loader.load(key) for key in keys]
+        # One batch resolves every key's future at once: awaiting them in turn
+        # costs less than gathering them.
+        calls = [await future for future in pending]
+        results: dict[ClientKey, ClientRecord | Exception] = {}
+        for key, call in zip(keys, calls, strict=True):
+            try:
+                results[key] = await call
+            except Exception as error:  # each key fails on its own
+                results[key] = error
+        return results
 
     async def _load_batch(
         self, keys: list[ClientKey]
@@ -120,7 +145,11 @@ class ClientLoader:
         self._calls_left -= 1
         call = asyncio.ensure_future(
             self._upstream.get_client(
-                client_id, self._caller, include=include, deleted=deleted
+                client_id,
+                self._caller,
+                include=include,
+                deleted=deleted,
+                deadline=self._deadline,
             )
         )
         call.add_done_callback(_retrieve)
