@@ -8,7 +8,13 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from wethod_graphql.demo import ConnectionDropped, DemoApi, FaultsDisabled
+from wethod_graphql.demo import (
+    ConnectionDropped,
+    DemoApi,
+    Faults,
+    FaultsDisabled,
+    Target,
+)
 
 from .support import assert_error, client_for
 
@@ -94,11 +100,13 @@ async def test_wildcard_hits_every_id_after_specific_faults(
     assert await statuses(faulty_client, "/api/clients/9", 2) == [200, 200]
 
 
-async def test_list_sees_only_wildcard_faults(
+async def test_list_sees_only_its_resources_and_wildcard_faults(
     faulty: DemoApi, faulty_client: httpx.AsyncClient
 ) -> None:
     faulty.faults.fail(1, 500)
     assert (await faulty_client.get("/api/clients")).status_code == 200
+    faulty.faults.fail(Target("/api/clients"), 503)
+    assert (await faulty_client.get("/api/clients")).status_code == 503
 
 
 async def test_invalid_body_not_json(
@@ -125,34 +133,82 @@ async def test_invalid_body_wrong_shape(
     assert (await faulty_client.get("/api/clients")).json() == {"data": []}
 
 
-async def test_delay_per_id_and_wildcard_add_up(
+async def test_delay_per_id_and_wildcard_add_up() -> None:
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    faulty = DemoApi(faults=True, sleep=sleep)
+    async with client_for(faulty) as http:
+
+        async def waited(path: str) -> list[float]:
+            waits.clear()
+            assert (await http.get(path)).status_code == 200
+            return list(waits)
+
+        faulty.faults.delay(1, 0.08)
+        assert await waited("/api/clients/1") == [0.08]
+        assert await waited("/api/clients/1") == [0.08], "a delay lasts"
+        assert await waited("/api/clients/2") == []
+        faulty.faults.delay(None, 0.05)
+        assert await waited("/api/clients/1") == [pytest.approx(0.13)]
+        assert await waited("/api/clients/2") == [0.05]
+        faulty.faults.delay(Target("/api/clients"), 0.5)
+        assert await waited("/api/clients") == [0.55]
+        faulty.faults.delay(1, 0)
+        faulty.faults.delay(None, 0)
+        faulty.faults.delay(Target("/api/clients"), 0)
+        assert await waited("/api/clients/1") == []
+
+
+async def test_a_real_delay_waits_at_least_its_seconds(
     faulty: DemoApi, faulty_client: httpx.AsyncClient
 ) -> None:
     loop = asyncio.get_running_loop()
-
-    async def timed(path: str) -> float:
-        start = loop.time()
-        assert (await faulty_client.get(path)).status_code == 200
-        return loop.time() - start
-
-    faulty.faults.delay(1, 0.08)
-    assert await timed("/api/clients/1") >= 0.08
-    assert await timed("/api/clients/1") >= 0.08, "a delay lasts"
-    assert await timed("/api/clients/2") < 0.08
-    faulty.faults.delay(None, 0.05)
-    assert await timed("/api/clients/1") >= 0.13
-    assert 0.05 <= await timed("/api/clients/2") < 0.13
-    faulty.faults.delay(1, 0)
-    faulty.faults.delay(None, 0)
-    assert await timed("/api/clients/1") < 0.05
+    faulty.faults.delay(1, 0.05)
+    start = loop.time()
+    assert (await faulty_client.get("/api/clients/1")).status_code == 200
+    assert loop.time() - start >= 0.05
 
 
-async def test_delay_keeps_requests_in_flight_together(
+async def test_held_requests_are_in_flight_together(
     faulty: DemoApi, faulty_client: httpx.AsyncClient
 ) -> None:
-    faulty.faults.delay(None, 0.05)
+    faulty.hold(5)
     await asyncio.gather(*(faulty_client.get(f"/api/clients/{i}") for i in range(1, 6)))
     assert faulty.max_in_flight == 5
+
+
+def test_faults_are_keyed_by_resource_path_and_id() -> None:
+    faults = Faults(enabled=True)
+    faults.fail(3, 503)  # client 3
+    faults.fail(Target("/api/projects", 3), 502)
+    assert faults.take("/api/projects", 4).action is None
+    assert faults.take("/api/clients", 4).action is None
+    assert faults.take("/api/clients", None).action is None
+    project = faults.take("/api/projects", 3).action
+    client = faults.take("/api/clients", 3).action
+    assert (project and project.status, client and client.status) == (502, 503)
+
+
+def test_a_resources_faults_go_after_its_items_and_before_wildcards() -> None:
+    faults = Faults(enabled=True)
+    faults.fail(None, 500)
+    faults.fail(Target("/api/clients"), 502, times=2)
+    faults.fail(Target("/api/clients", 1), 503)
+    statuses = [
+        plan.action.status if plan.action else 200
+        for plan in (
+            faults.take("/api/clients", 1),
+            faults.take("/api/clients", 1),
+            faults.take("/api/projects", 1),
+            faults.take("/api/clients", None),
+            faults.take("/api/clients", None),
+        )
+    ]
+    assert statuses == [503, 502, 500, 502, 200]
+    assert faults.describe() == {"actions": [], "delays": {}}
 
 
 async def test_drop_in_process_raises_connection_dropped(

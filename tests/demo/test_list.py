@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+
 import httpx
 import pytest
 
 from wethod_graphql.demo.data import (
+    ACME,
     ACME_SIZE,
+    clients_of,
     deleted_ids,
     ids_with_identifiers,
     live_ids,
 )
-from wethod_graphql.demo.model import CLIENT_FIELDS
+from wethod_graphql.demo.model import CLIENT_FIELDS, format_datetime
 
 from .support import assert_error
 
@@ -96,3 +101,87 @@ async def test_bad_list_parameters_are_400(
 ) -> None:
     body = assert_error(await client.get(f"/api/clients?{query}"), 400, "invalid_data")
     assert [f["field"] for f in body["failures"]] == fields
+
+
+def _stamp(client_id: int, field: str = "updated_at") -> str:
+    value = getattr(clients_of(ACME)[client_id], field)
+    assert value is not None
+    return str(format_datetime(value))
+
+
+def _updated_ids(predicate: Callable[[datetime], bool]) -> list[int]:
+    """Ids whose `updated_at` satisfies `predicate`; a null one never does."""
+    return sorted(
+        c.id
+        for c in clients_of(ACME).values()
+        if c.updated_at is not None and predicate(c.updated_at)
+    )
+
+
+async def test_each_operator_filters_updated_at(client: httpx.AsyncClient) -> None:
+    acme = clients_of(ACME)
+    pivot, low, high = acme[30].updated_at, acme[10].updated_at, acme[40].updated_at
+    assert pivot is not None
+    assert low is not None
+    assert high is not None
+    low, high = min(low, high), max(low, high)
+    cases = {
+        f"eq:{_stamp(30)}": [30],
+        f"neq:{_stamp(30)}": _updated_ids(lambda u: u != pivot),
+        f"gt:{_stamp(30)}": _updated_ids(lambda u: u > pivot),
+        f"gte:{_stamp(30)}": _updated_ids(lambda u: u >= pivot),
+        f"lt:{_stamp(30)}": _updated_ids(lambda u: u < pivot),
+        f"lte:{_stamp(30)}": _updated_ids(lambda u: u <= pivot),
+        f"in:{_stamp(3)},{_stamp(30)}": [3, 30],
+        f"nin:{_stamp(3)},{_stamp(30)}": _updated_ids(
+            lambda u: u not in (acme[3].updated_at, pivot)
+        ),
+        f"bt:{format_datetime(low)},{format_datetime(high)}": _updated_ids(
+            lambda u: low <= u <= high
+        ),
+    }
+    for condition, expected in cases.items():
+        params = {"updated_at": condition, "deleted": "include", "limit": "100"}
+        body = (await client.get("/api/clients", params=params)).json()
+        assert [c["id"] for c in body] == expected, condition
+        assert 0 < len(expected) < ACME_SIZE, condition
+
+
+async def test_deleted_at_filters_skip_nulls(client: httpx.AsyncClient) -> None:
+    params = {"deleted_at": f"gte:{_stamp(7, 'deleted_at')}", "deleted": "include"}
+    body = (await client.get("/api/clients", params=params)).json()
+    assert [c["id"] for c in body] == sorted(deleted_ids())
+    params["deleted_at"] = f"neq:{_stamp(7, 'deleted_at')}"
+    body = (await client.get("/api/clients", params=params)).json()
+    assert [c["id"] for c in body] == sorted(deleted_ids() - {7})
+
+
+async def test_filters_combine_with_paging_and_deletion(
+    client: httpx.AsyncClient,
+) -> None:
+    params = {"updated_at": f"gt:{_stamp(30)}", "limit": "3", "offset": "2"}
+    body = (await client.get("/api/clients", params=params)).json()
+    pivot = clients_of(ACME)[30].updated_at
+    assert pivot is not None
+    live = [i for i in _updated_ids(lambda u: u > pivot) if i in live_ids()]
+    expected = live[2:5]
+    assert [c["id"] for c in body] == expected
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        "2026-01-01T00:00:00Z",
+        "like:2026-01-01T00:00:00Z",
+        "gt:yesterday",
+        "gt:",
+        "eq:2026-01-01T00:00:00Z,2026-01-02T00:00:00Z",
+        "bt:2026-01-01T00:00:00Z",
+        "bt:2026-01-01T00:00:00Z,2026-01-02T00:00:00Z,2026-01-03T00:00:00Z",
+    ],
+)
+async def test_bad_filters_are_400(client: httpx.AsyncClient, condition: str) -> None:
+    for field in ("updated_at", "deleted_at"):
+        response = await client.get("/api/clients", params={field: condition})
+        body = assert_error(response, 400, "invalid_data")
+        assert [f["field"] for f in body["failures"]] == [field]

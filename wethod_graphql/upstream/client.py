@@ -31,6 +31,7 @@ from wethod_graphql.errors import (
     UpstreamUnavailable,
 )
 from wethod_graphql.upstream.caller import Caller
+from wethod_graphql.upstream.listing import ListQuery, parse_page
 from wethod_graphql.upstream.records import (
     MAX_ID,
     ClientRecord,
@@ -128,6 +129,22 @@ class UpstreamClient:
         if record.id != number:
             raise UpstreamUnavailable("The Wethod API answered for another client.")
         return record
+
+    async def list_clients(
+        self,
+        query: ListQuery,
+        caller: Caller,
+        *,
+        include: frozenset[str] = frozenset(),
+    ) -> tuple[ClientRecord, ...]:
+        """`GET /api/clients`: one page, `include` relations embedded."""
+        unknown = include - CLIENT_INCLUDES
+        if unknown:
+            raise InputError(f"Unknown relation(s): {', '.join(sorted(unknown))}.")
+        headers = caller.headers()
+        params = query.params(include)
+        body = await self._get_json("/api/clients", params, headers, "The list")
+        return parse_page(body, query.limit)
 
     async def ping(self) -> bool:
         """Whether the upstream answers HTTP at all (any status), quickly."""
