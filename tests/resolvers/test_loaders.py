@@ -11,6 +11,7 @@ import pytest
 from tests.conftest import DEMO_HEADERS, fast_settings, upstream_client
 from wethod_graphql.demo import DemoApi
 from wethod_graphql.errors import NotFound
+from wethod_graphql.resolvers.budget import CallBudget
 from wethod_graphql.resolvers.loaders import ClientKey, ClientLoader
 from wethod_graphql.upstream import (
     Caller,
@@ -27,7 +28,7 @@ async def loader(demo: DemoApi) -> AsyncIterator[ClientLoader]:
         yield ClientLoader(
             upstream,
             Caller.from_headers(DEMO_HEADERS),
-            max_calls=100,
+            CallBudget(100),
         )
 
 

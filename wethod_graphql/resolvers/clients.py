@@ -24,7 +24,7 @@ CLIENT_TYPE = "Client"
 
 async def client(info: Info, id: str, deleted: DeletionFilter) -> ClientRecord:
     """One client; `NotFound` when it does not exist under `deleted`."""
-    key = ClientKey(parse_client_id(id), deleted, _includes(info))
+    key = ClientKey(parse_client_id(id), deleted, includes(info))
     return await info.context.clients.load(key)
 
 
@@ -40,7 +40,7 @@ async def clients(
     if len(ids) > limit:
         raise InputError(f"At most {limit} ids per request; got {len(ids)}.")
     numbers = [parse_client_id(id) for id in ids]
-    include = _includes(info)
+    include = includes(info)
     loader = info.context.clients
     results = await asyncio.gather(
         *(loader.load(ClientKey(number, deleted, include)) for number in numbers),
@@ -51,12 +51,13 @@ async def clients(
 
 async def client_reference(info: Info, id: str) -> ClientRecord:
     """A federation reference: archived clients resolve too (`deletedAt` set)."""
-    key = ClientKey(parse_client_id(id), DeletionFilter.INCLUDE, _includes(info))
+    key = ClientKey(parse_client_id(id), DeletionFilter.INCLUDE, includes(info))
     return await info.context.clients.load(key)
 
 
-def _includes(info: Info) -> frozenset[str]:
-    """The includes below this field, looked ahead once per field and request.
+def includes(info: Info, type_name: str = CLIENT_TYPE) -> frozenset[str]:
+    """The includes below this field, which returns `type_name`, looked ahead
+    once per field and request.
 
     `_entities` resolves up to a thousand representations with one `info`;
     the answer is the same for each.
@@ -65,7 +66,7 @@ def _includes(info: Info) -> frozenset[str]:
     field = tuple(map(id, raw.field_nodes))
     known = info.context.includes.get(field)
     if known is None:
-        known = info.context.includes[field] = include_paths(raw, CLIENT_TYPE)
+        known = info.context.includes[field] = include_paths(raw, type_name)
     return known
 
 

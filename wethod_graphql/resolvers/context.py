@@ -6,7 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from wethod_graphql.config import Settings
+from wethod_graphql.resolvers.budget import CallBudget
 from wethod_graphql.resolvers.loaders import ClientLoader
+from wethod_graphql.resolvers.pages import PageLoader
 from wethod_graphql.upstream import Caller, UpstreamClient
 
 
@@ -20,6 +22,7 @@ class Context:
 
     caller: Caller
     clients: ClientLoader
+    pages: PageLoader
     max_ids: int
     #: Include paths already looked ahead, by field (see `resolvers.clients`).
     includes: dict[tuple[int, ...], frozenset[str]] = field(default_factory=dict)
@@ -41,9 +44,10 @@ def build_context(
         default_company=settings.company,
         request_id=request_id,
     )
-    loader = ClientLoader(
-        upstream,
-        caller,
-        max_calls=settings.max_calls,
+    budget = CallBudget(settings.max_calls)
+    return Context(
+        caller=caller,
+        clients=ClientLoader(upstream, caller, budget),
+        pages=PageLoader(upstream, caller, budget),
+        max_ids=settings.max_ids,
     )
-    return Context(caller=caller, clients=loader, max_ids=settings.max_ids)

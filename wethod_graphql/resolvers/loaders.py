@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from aiodataloader import DataLoader
 
 from wethod_graphql.errors import InputError
+from wethod_graphql.resolvers.budget import CallBudget
 from wethod_graphql.upstream import Caller, ClientRecord, DeletionFilter, UpstreamClient
 
 
@@ -44,16 +45,15 @@ class ClientLoader:
         self,
         upstream: UpstreamClient,
         caller: Caller,
-        max_calls: int,
+        budget: CallBudget,
     ) -> None:
         self._upstream = upstream
         self._caller = caller
-        self._calls_left = max_calls
-        self._max_calls = max_calls
+        self._budget = budget
         # aiodataloader binds the running loop here: build it inside a request.
         self._loader: DataLoader[ClientKey, asyncio.Future[ClientRecord]] = DataLoader(
             # No batch size: a split batch could fetch one client twice, once
-            # per include set. `max_calls` and the upstream's concurrency cap
+            # per include set. The call budget and the upstream's concurrency cap
             # bound the work instead.
             batch_load_fn=self._load_batch
         )
@@ -84,24 +84,15 @@ class ClientLoader:
     def _call(
         self, client_id: int, deleted: DeletionFilter, include: frozenset[str]
     ) -> asyncio.Future[ClientRecord]:
-        """The upstream call for one client, or its refusal past the budget.
-
-        One request may make at most `max_calls` upstream calls: without a
-        bound, 100 aliases of 100 ids each would queue 10,000 calls ahead of
-        every other caller's on the process-wide concurrency cap.
-        """
-        if self._calls_left <= 0:
+        """The upstream call for one client, or its refusal past the budget."""
+        try:
+            self._budget.spend()
+        except InputError as refusal:
             refused: asyncio.Future[ClientRecord] = (
                 asyncio.get_running_loop().create_future()
             )
-            refused.set_exception(
-                InputError(
-                    f"The operation needs more than {self._max_calls} upstream "
-                    "calls; split it."
-                )
-            )
+            refused.set_exception(refusal)
             return refused
-        self._calls_left -= 1
         call = asyncio.ensure_future(
             self._upstream.get_client(
                 client_id, self._caller, include=include, deleted=deleted

@@ -37,18 +37,25 @@ from graphql import (
 
 @dataclass(frozen=True, slots=True)
 class Relation:
-    """A GraphQL field backed by a REST include."""
+    """A GraphQL field backed by a REST include, or one the walk goes through.
 
-    include: str  # the REST relation name, as `include=` spells it
+    A field with no `include` (a connection's `edges`, an edge's `node`)
+    adds no path of its own: the relations below it count as if selected
+    on its parent.
+    """
+
+    include: str | None  # the REST relation name, as `include=` spells it
     type_name: str  # the GraphQL type the field returns
 
 
-#: For each GraphQL type: its fields that are REST includes.
+#: For each GraphQL type: its fields that are REST includes or lead to them.
 RELATIONS: Mapping[str, Mapping[str, Relation]] = {
     "Client": {
         "externalIdentifiers": Relation("externalIdentifiers", "ExternalIdentifier"),
     },
     "ExternalIdentifier": {},
+    "ClientConnection": {"edges": Relation(None, "ClientEdge")},
+    "ClientEdge": {"node": Relation(None, "Client")},
 }
 
 
@@ -98,6 +105,12 @@ class _Walk:
         for field in self._fields(selections, type_name, expanded=set()):
             relation = relations.get(field.name.value)
             if relation is None:
+                continue
+            if relation.include is None:
+                if field.selection_set:
+                    yield from self.paths(
+                        field.selection_set.selections, relation.type_name, prefix
+                    )
                 continue
             path = prefix + relation.include
             yield path

@@ -9,6 +9,7 @@ import strawberry
 from wethod_graphql.resolvers import clients as resolve
 from wethod_graphql.resolvers.clients import Info
 from wethod_graphql.schema.clients import Client
+from wethod_graphql.schema.connection import ClientConnection, clients_connection
 from wethod_graphql.schema.types import DeletionFilter
 from wethod_graphql.upstream import ClientRecord
 
@@ -55,3 +56,10 @@ class Query:
         return [
             Client.from_record(r) if isinstance(r, ClientRecord) else r for r in results
         ]
+
+    clients_connection: ClientConnection = strawberry.field(
+        resolver=clients_connection,
+        description="Clients page by page, ordered by id (Relay cursor "
+        "pagination), filtered by when they were updated or deleted. "
+        "Bad input is BAD_USER_INPUT before any REST call.",
+    )

@@ -9,6 +9,7 @@ before any call.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -26,27 +27,31 @@ MAX_VALUES = 100
 
 @dataclass(frozen=True, slots=True)
 class Condition:
-    """One `op:value` filter on one field (its REST name, `updated_at`)."""
+    """One `op:value` filter on one field (its REST name, `updated_at`).
+
+    `label` names the condition in messages (the caller's name for the
+    field); it defaults to `field`.
+    """
 
     field: str
     operator: str
     values: tuple[datetime, ...]
+    label: str = dataclasses.field(default="", compare=False)
 
     def __post_init__(self) -> None:
+        name = self.label or self.field
         if self.operator not in OPERATORS:
-            raise InputError(f"{self.field}: unknown operator {self.operator!r}.")
+            raise InputError(f"{name}: unknown operator {self.operator!r}.")
         count = len(self.values)
         if self.operator in _SINGLE and count != 1:
-            raise InputError(f"{self.field}: {self.operator} takes one value.")
+            raise InputError(f"{name}: {self.operator} takes one value.")
         if self.operator in _LISTS and not 1 <= count <= MAX_VALUES:
-            raise InputError(
-                f"{self.field}: {self.operator} takes 1 to {MAX_VALUES} values."
-            )
+            raise InputError(f"{name}: {self.operator} takes 1 to {MAX_VALUES} values.")
         if self.operator == "bt":
             if count != 2:
-                raise InputError(f"{self.field}: between takes from and to.")
+                raise InputError(f"{name}: between takes from and to.")
             if _utc(self.values[0]) > _utc(self.values[1]):
-                raise InputError(f"{self.field}: between's from is after its to.")
+                raise InputError(f"{name}: between's from is after its to.")
 
     @property
     def param(self) -> str:
