@@ -125,3 +125,29 @@ def registry_paths(type_name: str, prefix: str = "", depth: int = 4) -> set[str]
 
 def test_every_relation_is_an_include_the_upstream_accepts() -> None:
     assert registry_paths("Client") <= CLIENT_INCLUDES
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("{ c { edges { node { id } } } }", set()),
+        (
+            "{ c { edges { node { externalIdentifiers { id } } } } }",
+            {"externalIdentifiers"},
+        ),
+        ("{ c { edges { cursor } pageInfo { hasNextPage } } }", set()),
+        (
+            "{ c { ... on ClientConnection { edges { ...E } } } }"
+            " fragment E on ClientEdge { node { x: externalIdentifiers { id } } }",
+            {"externalIdentifiers"},
+        ),
+        (
+            "{ c { edges @skip(if: true) { node { externalIdentifiers { id } } } } }",
+            set(),
+        ),
+    ],
+)
+def test_a_connection_walks_through_edges_and_nodes(
+    query: str, expected: set[str]
+) -> None:
+    assert include_paths(root_info(query), "ClientConnection") == expected
