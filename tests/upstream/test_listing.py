@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 
 import httpx
@@ -11,9 +12,10 @@ import pytest
 from tests.conftest import fast_settings, upstream_client
 from wethod_graphql.demo import DemoApi
 from wethod_graphql.errors import InputError, UpstreamUnavailable
-from wethod_graphql.upstream import DeletionFilter, UpstreamClient
+from wethod_graphql.upstream import ClientRecord, DeletionFilter, UpstreamClient
 from wethod_graphql.upstream.filters import MAX_VALUES, Condition, format_utc
 from wethod_graphql.upstream.listing import MAX_OFFSET, ListQuery, parse_page
+from wethod_graphql.upstream.resources import CLIENTS
 
 from .conftest import caller, in_process
 
@@ -22,15 +24,13 @@ NOON = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
 
 async def test_a_page_is_one_get_with_every_parameter(demo: DemoApi) -> None:
     since = datetime(2022, 1, 1, tzinfo=UTC)
-    query = ListQuery(
-        5,
-        10,
-        (Condition("updated_at", "gte", (since,)),),
-        DeletionFilter.INCLUDE,
-    )
+    query = ListQuery(5, 10, (Condition("updated_at", "gte", (since,)),))
     async with in_process(demo) as (upstream, recorder):
         records = await upstream.list_clients(
-            query, caller(), include=frozenset({"externalIdentifiers"})
+            query,
+            caller(),
+            include=frozenset({"externalIdentifiers"}),
+            deleted=DeletionFilter.INCLUDE,
         )
     [sent] = recorder.requests
     assert (sent.method, sent.url.path) == ("GET", "/api/clients")
@@ -45,6 +45,24 @@ async def test_a_page_is_one_get_with_every_parameter(demo: DemoApi) -> None:
     assert all(r.external_identifiers is not None for r in records)
     assert [r.id for r in records] == sorted(r.id for r in records)
     assert all(r.updated_at and r.updated_at >= since for r in records)
+
+
+async def test_a_filter_the_resource_lacks_fails_before_any_request(
+    upstream: UpstreamClient, demo: DemoApi
+) -> None:
+    query = ListQuery(1, conditions=(Condition("created_at", "eq", (NOON,)),))
+    with pytest.raises(InputError, match="No filter on created_at"):
+        await upstream.list_clients(query, caller())
+    assert demo.requests == []
+
+
+async def test_a_resource_without_a_list_is_refused(
+    upstream: UpstreamClient, demo: DemoApi
+) -> None:
+    unlisted = replace(CLIENTS, listed=False)
+    with pytest.raises(InputError, match="lists no clients"):
+        await upstream.list(unlisted, ListQuery(1), caller())
+    assert demo.requests == []
 
 
 async def test_unknown_include_fails_before_any_request(
@@ -64,7 +82,6 @@ async def test_unknown_include_fails_before_any_request(
         ({"limit": 101}, "limit"),
         ({"offset": -1}, "offset"),
         ({"offset": MAX_OFFSET + 1}, "offset"),
-        ({"conditions": (Condition("created_at", "eq", (NOON,)),)}, "created_at"),
         (
             {
                 "conditions": (
@@ -124,7 +141,7 @@ def test_conditions_are_written_in_utc() -> None:
 )
 def test_a_body_that_is_not_a_page_is_unavailable(body: object) -> None:
     with pytest.raises(UpstreamUnavailable):
-        parse_page(body, limit=2)
+        parse_page(ClientRecord, body, limit=2)
 
 
 async def test_a_list_longer_than_asked_is_unavailable() -> None:

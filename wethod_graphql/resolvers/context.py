@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+import strawberry
+
 from wethod_graphql.config import Settings
 from wethod_graphql.resolvers.budget import CallBudget
-from wethod_graphql.resolvers.loaders import ClientLoader
-from wethod_graphql.resolvers.pages import PageLoader
+from wethod_graphql.resolvers.loaders import ResourceLoader
 from wethod_graphql.upstream import Caller, UpstreamClient
 
 
@@ -21,10 +22,9 @@ class Context:
     """
 
     caller: Caller
-    clients: ClientLoader
-    pages: PageLoader
+    loader: ResourceLoader
     max_ids: int
-    #: Include paths already looked ahead, by field (see `resolvers.clients`).
+    #: Include paths already looked ahead, by field (see `resolvers.items`).
     includes: dict[tuple[int, ...], frozenset[str]] = field(default_factory=dict)
 
 
@@ -44,10 +44,9 @@ def build_context(
         default_company=settings.company,
         request_id=request_id,
     )
-    budget = CallBudget(settings.max_calls)
-    return Context(
-        caller=caller,
-        clients=ClientLoader(upstream, caller, budget),
-        pages=PageLoader(upstream, caller, budget),
-        max_ids=settings.max_ids,
-    )
+    loader = ResourceLoader(upstream, caller, CallBudget(settings.max_calls))
+    return Context(caller=caller, loader=loader, max_ids=settings.max_ids)
+
+
+#: What every resolver receives as `info`.
+Info = strawberry.Info[Context, None]

@@ -1,80 +1,66 @@
-"""A per-request DataLoader of list pages (`GET /api/clients`).
+"""The resolver of a list's pages (`clientsConnection`), Relay-style.
 
-Two fields of one operation that ask for the same page (aliases, fragments)
-share one call, carrying the union of their includes, as clients do in
-`loaders`. Every call spends from the operation's `CallBudget`.
+Input is checked before any call: `first` (1..100), the cursor (see
+`cursors`) and the filter's conditions. `hasNextPage` is exact: a page asks
+the upstream for `first + 1` rows in one call and shows `first`; for
+`first = 100`, past the upstream's 100 rows a call, a second call for the
+one row after the page runs concurrently with the first.
 """
 
 from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-
-from aiodataloader import DataLoader
+from typing import Any
 
 from wethod_graphql.errors import InputError
-from wethod_graphql.resolvers.budget import CallBudget
-from wethod_graphql.upstream import Caller, ClientRecord, UpstreamClient
-from wethod_graphql.upstream.listing import ListQuery
+from wethod_graphql.resolvers.context import Info
+from wethod_graphql.resolvers.cursors import decode_cursor, encode_cursor, scope_of
+from wethod_graphql.resolvers.items import includes
+from wethod_graphql.resolvers.loaders import Key
+from wethod_graphql.upstream import DeletionFilter
+from wethod_graphql.upstream.filters import Condition
+from wethod_graphql.upstream.listing import MAX_LIMIT, ListQuery
+from wethod_graphql.upstream.resources import Resource
 
-Rows = tuple[ClientRecord, ...]
+#: The largest page: the upstream's own limit.
+MAX_FIRST = MAX_LIMIT
 
 
 @dataclass(frozen=True, slots=True)
-class PageKey:
-    """A page and the includes its selection needs."""
+class Page:
+    """A page of records, where it starts, and whether more follow."""
 
-    query: ListQuery
-    include: frozenset[str] = frozenset()
+    records: tuple[Any, ...]
+    offset: int
+    has_next: bool
+    scope: str
 
-
-class PageLoader:
-    """Loads list pages for one request and one caller; never shared."""
-
-    def __init__(
-        self, upstream: UpstreamClient, caller: Caller, budget: CallBudget
-    ) -> None:
-        self._upstream = upstream
-        self._caller = caller
-        self._budget = budget
-        # aiodataloader binds the running loop here: build it inside a request.
-        self._loader: DataLoader[PageKey, asyncio.Future[Rows]] = DataLoader(
-            batch_load_fn=self._load_batch
-        )
-
-    async def load(self, key: PageKey) -> Rows:
-        """The rows of `key`'s page, or the `WethodGraphQLError` for it.
-
-        Shielded for the reason `ClientLoader.load` gives.
-        """
-        call = await asyncio.shield(self._loader.load(key))
-        return await asyncio.shield(call)
-
-    async def _load_batch(self, keys: list[PageKey]) -> list[asyncio.Future[Rows]]:
-        includes: dict[ListQuery, frozenset[str]] = {}
-        for key in keys:
-            includes[key.query] = includes.get(key.query, frozenset()) | key.include
-        calls = {
-            query: self._call(query, include) for query, include in includes.items()
-        }
-        return [calls[key.query] for key in keys]
-
-    def _call(self, query: ListQuery, include: frozenset[str]) -> asyncio.Future[Rows]:
-        try:
-            self._budget.spend()
-        except InputError as refusal:
-            refused: asyncio.Future[Rows] = asyncio.get_running_loop().create_future()
-            refused.set_exception(refusal)
-            return refused
-        call = asyncio.ensure_future(
-            self._upstream.list_clients(query, self._caller, include=include)
-        )
-        call.add_done_callback(_note_outcome)
-        return call
+    def cursor(self, index: int) -> str:
+        """The cursor of the `index`th record of the page."""
+        return encode_cursor(self.offset + index + 1, self.scope)
 
 
-def _note_outcome(call: asyncio.Future[Rows]) -> None:
-    # Reading the outcome keeps asyncio from logging it as never retrieved
-    # when every field awaiting it was cancelled.
-    if not call.cancelled():
-        call.exception()
+async def page(
+    info: Info,
+    resource: Resource,
+    first: int,
+    after: str | None,
+    conditions: tuple[Condition, ...],
+    deleted: DeletionFilter,
+) -> Page:
+    """The page of `first` items of `resource` after the `after` cursor."""
+    if not 1 <= first <= MAX_FIRST:
+        raise InputError(f"first must be 1..{MAX_FIRST}, not {first}.")
+    scope = scope_of([deleted.value, *(f"{c.field}={c.param}" for c in conditions)])
+    offset = 0 if after is None else decode_cursor(after, scope)
+    include = includes(info, resource, resource.connection_type)
+    loader = info.context.loader
+    if first < MAX_LIMIT:
+        query = ListQuery(first + 1, offset, conditions)
+        rows = await loader.load(Key(resource, query, deleted, include))
+        return Page(rows[:first], offset, len(rows) > first, scope)
+    this_page = Key(resource, ListQuery(first, offset, conditions), deleted, include)
+    row_after = Key(resource, ListQuery(1, offset + first, conditions), deleted)
+    rows, beyond = await asyncio.gather(loader.load(this_page), loader.load(row_after))
+    return Page(rows, offset, bool(beyond), scope)

@@ -29,9 +29,10 @@ from wethod_graphql.schema.errors import (
 from wethod_graphql.schema.limits import limit_rules
 from wethod_graphql.schema.operations import Operation, PreparedOperations
 from wethod_graphql.schema.query import Query
+from wethod_graphql.upstream.resources import RESOURCES
 
 #: Entity types `_entities` resolves, by `__typename`.
-ENTITY_TYPES = frozenset({"Client"})
+ENTITY_TYPES = frozenset(r.type_name for r in RESOURCES if r.entity_key)
 
 #: More representations than this in one `_entities` call is refused whole.
 MAX_REPRESENTATIONS = 1000

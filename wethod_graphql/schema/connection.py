@@ -6,12 +6,13 @@ from typing import Annotated
 
 import strawberry
 
-from wethod_graphql.resolvers import client_list as resolve
-from wethod_graphql.resolvers.client_list import MAX_FIRST
-from wethod_graphql.resolvers.clients import Info
+from wethod_graphql.resolvers import pages
+from wethod_graphql.resolvers.context import Info
+from wethod_graphql.resolvers.pages import MAX_FIRST
 from wethod_graphql.schema.clients import Client
 from wethod_graphql.schema.filters import ClientFilter
 from wethod_graphql.schema.types import DeletionFilter
+from wethod_graphql.upstream.resources import CLIENTS
 
 DEFAULT_FIRST = 20
 
@@ -77,15 +78,16 @@ async def clients_connection(
 ) -> ClientConnection:
     """A page of clients by id, after `after`."""
     conditions = filter.conditions() if filter else ()
-    page = await resolve.clients_page(
+    page = await pages.page(
         info,
+        CLIENTS,
         DEFAULT_FIRST if first is None else first,
         after or None,
         conditions,
         deleted.upstream,
     )
     edges = [
-        ClientEdge(cursor=page.cursor(index), node=Client.from_record(record))
+        ClientEdge(cursor=page.cursor(index), node=Client.show(record))
         for index, record in enumerate(page.records)
     ]
     return ClientConnection(

@@ -7,10 +7,8 @@ exception, status code or response body crosses this module's boundary.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
-import re
-from collections.abc import Mapping
+from typing import Any
 from urllib.parse import urlencode
 
 import aiohttp
@@ -18,37 +16,34 @@ import httpx
 
 from wethod_graphql.config import Settings
 from wethod_graphql.errors import (
-    Failure,
-    Forbidden,
     InputError,
-    NotFound,
-    PreconditionFailed,
-    RateLimited,
-    Unauthenticated,
-    UpstreamBadRequest,
-    UpstreamError,
     UpstreamTimeout,
     UpstreamUnavailable,
 )
 from wethod_graphql.upstream.caller import Caller
+from wethod_graphql.upstream.failures import (
+    Subject,
+    decode_json,
+    error_for,
+    transport_failure,
+)
 from wethod_graphql.upstream.listing import ListQuery, parse_page
 from wethod_graphql.upstream.records import (
-    MAX_ID,
     ClientRecord,
     DeletionFilter,
     RecordError,
-    parse_client,
+    parse_record,
 )
+from wethod_graphql.upstream.resources import CLIENTS, Resource, parse_id
 from wethod_graphql.upstream.retry import (
     RETRYABLE_STATUSES,
     RetryPolicy,
-    parse_retry_after,
 )
 
 logger = logging.getLogger(__name__)
 
 #: Relations `GET /api/clients/{id}` can embed, in dot-notation.
-CLIENT_INCLUDES = frozenset({"externalIdentifiers"})
+CLIENT_INCLUDES = CLIENTS.includes
 
 #: A client body is a few kilobytes; anything near this is not a client.
 MAX_BODY_BYTES = 4 * 1024 * 1024
@@ -56,24 +51,6 @@ MAX_BODY_BYTES = 4 * 1024 * 1024
 #: What a failed attempt can raise below us: httpx's errors, aiohttp's that
 #: the transport leaves unmapped, and socket errors from in-process transports.
 TRANSPORT_ERRORS = (httpx.HTTPError, aiohttp.ClientError, OSError)
-
-_ID = re.compile(r"[0-9]{1,19}")
-
-_STATUS_ERRORS: Mapping[int, tuple[type[UpstreamError], str]] = {
-    401: (Unauthenticated, "The Wethod API did not accept the credentials."),
-    403: (Forbidden, "The credentials do not allow viewing clients (crm.view)."),
-    404: (NotFound, "{subject} was not found."),
-    412: (PreconditionFailed, "The Wethod API refused the company or version."),
-}
-
-
-def parse_client_id(value: str | int) -> int:
-    """An id as the API accepts it (`[0-9]+`, >= 1), or `InputError`."""
-    text = str(value)
-    number = int(text) if _ID.fullmatch(text) else 0
-    if not 1 <= number <= MAX_ID:
-        raise InputError(f"Invalid client id {text[:40]!r}: expected an integer >= 1.")
-    return number
 
 
 class UpstreamClient:
@@ -101,6 +78,59 @@ class UpstreamClient:
         )
         self._slots = asyncio.Semaphore(settings.max_concurrency)
 
+    async def get(
+        self,
+        resource: Resource,
+        item_id: int | str,
+        caller: Caller,
+        *,
+        include: frozenset[str] = frozenset(),
+        deleted: DeletionFilter = DeletionFilter.EXCLUDE,
+    ) -> Any:
+        """`GET {path}/{id}` of `resource`: its record, `include` embedded."""
+        number = parse_id(item_id, resource)
+        _check_includes(resource, include)
+        headers = caller.headers()
+        params = {"deleted": deleted.value}
+        if include:
+            params["include"] = ",".join(sorted(include))
+        subject = f"{resource.noun} {number}"
+        path = f"{resource.path}/{number}"
+        body = await self._get_json(path, params, headers, (resource, subject))
+        try:
+            record = parse_record(resource.record, body)
+        except RecordError as error:
+            raise UpstreamUnavailable(
+                "The Wethod API sent an unexpected body."
+            ) from error
+        if record.id != number:
+            raise UpstreamUnavailable(
+                f"The Wethod API answered for another {resource.noun.lower()}."
+            )
+        return record
+
+    async def list(
+        self,
+        resource: Resource,
+        query: ListQuery,
+        caller: Caller,
+        *,
+        include: frozenset[str] = frozenset(),
+        deleted: DeletionFilter = DeletionFilter.EXCLUDE,
+    ) -> tuple[Any, ...]:
+        """`GET {path}` of `resource`: one page of records, `include` embedded."""
+        if not resource.listed:
+            raise InputError(f"The Wethod API lists no {resource.name}.")
+        unfiltered = {c.field for c in query.conditions} - resource.filters
+        if unfiltered:
+            raise InputError(f"No filter on {', '.join(sorted(unfiltered))}.")
+        _check_includes(resource, include)
+        headers = caller.headers()
+        params = query.params(include, deleted)
+        subject = f"The {resource.name}"
+        body = await self._get_json(resource.path, params, headers, (resource, subject))
+        return parse_page(resource.record, body, query.limit)
+
     async def get_client(
         self,
         client_id: int | str,
@@ -110,24 +140,9 @@ class UpstreamClient:
         deleted: DeletionFilter = DeletionFilter.EXCLUDE,
     ) -> ClientRecord:
         """`GET /api/clients/{id}`, with `include` relations embedded."""
-        number = parse_client_id(client_id)
-        unknown = include - CLIENT_INCLUDES
-        if unknown:
-            raise InputError(f"Unknown relation(s): {', '.join(sorted(unknown))}.")
-        headers = caller.headers()
-        params = {"deleted": deleted.value}
-        if include:
-            params["include"] = ",".join(sorted(include))
-        subject = f"Client {number}"
-        body = await self._get_json(f"/api/clients/{number}", params, headers, subject)
-        try:
-            record = parse_client(body)
-        except RecordError as error:
-            raise UpstreamUnavailable(
-                "The Wethod API sent an unexpected body."
-            ) from error
-        if record.id != number:
-            raise UpstreamUnavailable("The Wethod API answered for another client.")
+        record: ClientRecord = await self.get(
+            CLIENTS, client_id, caller, include=include, deleted=deleted
+        )
         return record
 
     async def list_clients(
@@ -136,15 +151,10 @@ class UpstreamClient:
         caller: Caller,
         *,
         include: frozenset[str] = frozenset(),
+        deleted: DeletionFilter = DeletionFilter.EXCLUDE,
     ) -> tuple[ClientRecord, ...]:
         """`GET /api/clients`: one page, `include` relations embedded."""
-        unknown = include - CLIENT_INCLUDES
-        if unknown:
-            raise InputError(f"Unknown relation(s): {', '.join(sorted(unknown))}.")
-        headers = caller.headers()
-        params = query.params(include)
-        body = await self._get_json("/api/clients", params, headers, "The list")
-        return parse_page(body, query.limit)
+        return await self.list(CLIENTS, query, caller, include=include, deleted=deleted)
 
     async def ping(self) -> bool:
         """Whether the upstream answers HTTP at all (any status), quickly."""
@@ -155,7 +165,11 @@ class UpstreamClient:
         return True
 
     async def _get_json(
-        self, path: str, params: dict[str, str], headers: dict[str, str], subject: str
+        self,
+        path: str,
+        params: dict[str, str],
+        headers: dict[str, str],
+        subject: Subject,
     ) -> object:
         deadline = asyncio.get_running_loop().time() + self._budget
         try:
@@ -171,7 +185,7 @@ class UpstreamClient:
         path: str,
         params: dict[str, str],
         headers: dict[str, str],
-        subject: str,
+        subject: Subject,
         deadline: float,
     ) -> object:
         attempt = 0
@@ -182,14 +196,19 @@ class UpstreamClient:
                 response, body = await self._send(path, params, headers)
             except TRANSPORT_ERRORS as error:
                 cause = error
-                failure = _transport_failure(error)
+                failure = transport_failure(error)
                 delay = self._retry.delay(attempt, None)
                 if delay is None:
                     raise failure from error
             else:
                 if response.status_code == 200:
-                    return _json(body)
-                failure = _error_for(response, body, subject)
+                    return decode_json(body)
+                failure = error_for(
+                    response.status_code,
+                    response.headers.get("retry-after"),
+                    body,
+                    subject,
+                )
                 retry_after = getattr(failure, "retry_after", None)
                 delay = self._retry.delay(attempt, retry_after)
                 if response.status_code not in RETRYABLE_STATUSES or delay is None:
@@ -222,22 +241,10 @@ class UpstreamClient:
                 await response.aclose()
 
 
-def _transport_failure(error: Exception) -> UpstreamError:
-    # The aiohttp transport reports some non-timeouts (a dropped connection)
-    # as httpx timeouts; the cause tells them apart.
-    cause = error.__cause__
-    if isinstance(error, httpx.TimeoutException | TimeoutError) and (
-        cause is None or isinstance(cause, TimeoutError)
-    ):
-        return UpstreamTimeout("The Wethod API did not answer in time.")
-    return UpstreamUnavailable("The Wethod API could not be reached.")
-
-
-def _json(body: bytes) -> object:
-    try:
-        return json.loads(body)
-    except ValueError as error:
-        raise UpstreamUnavailable("The Wethod API sent invalid JSON.") from error
+def _check_includes(resource: Resource, include: frozenset[str]) -> None:
+    unknown = include - resource.includes
+    if unknown:
+        raise InputError(f"Unknown relation(s): {', '.join(sorted(unknown))}.")
 
 
 async def _read_capped(response: httpx.Response) -> bytes:
@@ -249,47 +256,3 @@ async def _read_capped(response: httpx.Response) -> bytes:
             raise UpstreamUnavailable("The Wethod API sent an oversized body.")
         chunks.append(chunk)
     return b"".join(chunks)
-
-
-def _error_for(response: httpx.Response, body: bytes, subject: str) -> UpstreamError:
-    """The exception for a non-200 answer about `subject` ("Client 7").
-
-    Of the body only `key` and `failures` are kept; the upstream's framework
-    fields and message stay behind.
-    """
-    status = response.status_code
-    key, failures = _error_body(body)
-    if status == 400:
-        return UpstreamBadRequest(
-            "The Wethod API rejected the request.", failures=failures, key=key
-        )
-    if status == 429:
-        return RateLimited(
-            "The Wethod API is rate limiting this service.",
-            retry_after=parse_retry_after(response.headers.get("retry-after")),
-            key=key,
-        )
-    if status in _STATUS_ERRORS:
-        kind, message = _STATUS_ERRORS[status]
-        return kind(message.format(subject=subject), status=status, key=key)
-    return UpstreamUnavailable(
-        f"The Wethod API answered with status {status}.", status=status, key=key
-    )
-
-
-def _error_body(body: bytes) -> tuple[str | None, tuple[Failure, ...]]:
-    """`key` and `failures` of an error body; nothing else of it is kept."""
-    try:
-        data = json.loads(body)
-    except ValueError:
-        return None, ()
-    if not isinstance(data, dict):
-        return None, ()
-    key = data.get("key")
-    raw_failures = data.get("failures")
-    failures = tuple(
-        Failure(str(item.get("field", "")), str(item.get("message", "")))
-        for item in (raw_failures if isinstance(raw_failures, list) else [])[:50]
-        if isinstance(item, dict)
-    )
-    return (key if isinstance(key, str) else None), failures

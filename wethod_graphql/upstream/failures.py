@@ -1,0 +1,107 @@
+"""What an upstream answer or failure means: one `wethod_graphql.errors` each.
+
+A non-200 status maps to its exception, keeping only the body's `key` and
+`failures`; a transport failure is a timeout or unavailability; a 200 body
+must be JSON. Nothing else of the upstream's answer is passed on. Messages
+name the resource (its permission, in a 403) and the item.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+
+import httpx
+
+from wethod_graphql.errors import (
+    Failure,
+    Forbidden,
+    NotFound,
+    PreconditionFailed,
+    RateLimited,
+    Unauthenticated,
+    UpstreamBadRequest,
+    UpstreamError,
+    UpstreamTimeout,
+    UpstreamUnavailable,
+)
+from wethod_graphql.upstream.resources import Resource
+from wethod_graphql.upstream.retry import parse_retry_after
+
+#: What an answer is about: the resource, and "Client 7" or "The clients".
+Subject = tuple[Resource, str]
+
+#: Messages name the resource (`{name}`, `{permission}`) and the item.
+_STATUS_ERRORS: Mapping[int, tuple[type[UpstreamError], str]] = {
+    401: (Unauthenticated, "The Wethod API did not accept the credentials."),
+    403: (Forbidden, "The credentials do not allow viewing {name} ({permission})."),
+    404: (NotFound, "{subject} was not found."),
+    412: (PreconditionFailed, "The Wethod API refused the company or version."),
+}
+
+
+def transport_failure(error: Exception) -> UpstreamError:
+    # The aiohttp transport reports some non-timeouts (a dropped connection)
+    # as httpx timeouts; the cause tells them apart.
+    cause = error.__cause__
+    if isinstance(error, httpx.TimeoutException | TimeoutError) and (
+        cause is None or isinstance(cause, TimeoutError)
+    ):
+        return UpstreamTimeout("The Wethod API did not answer in time.")
+    return UpstreamUnavailable("The Wethod API could not be reached.")
+
+
+def decode_json(body: bytes) -> object:
+    try:
+        return json.loads(body)
+    except ValueError as error:
+        raise UpstreamUnavailable("The Wethod API sent invalid JSON.") from error
+
+
+def error_for(
+    status: int, retry_after: str | None, body: bytes, subject: Subject
+) -> UpstreamError:
+    """The exception for a non-200 answer about `subject`.
+
+    Of the body only `key` and `failures` are kept; the upstream's framework
+    fields and message stay behind.
+    """
+    key, failures = _error_body(body)
+    if status == 400:
+        return UpstreamBadRequest(
+            "The Wethod API rejected the request.", failures=failures, key=key
+        )
+    if status == 429:
+        return RateLimited(
+            "The Wethod API is rate limiting this service.",
+            retry_after=parse_retry_after(retry_after),
+            key=key,
+        )
+    if status in _STATUS_ERRORS:
+        kind, message = _STATUS_ERRORS[status]
+        resource, item = subject
+        text = message.format(
+            subject=item, name=resource.name, permission=resource.permission
+        )
+        return kind(text, status=status, key=key)
+    return UpstreamUnavailable(
+        f"The Wethod API answered with status {status}.", status=status, key=key
+    )
+
+
+def _error_body(body: bytes) -> tuple[str | None, tuple[Failure, ...]]:
+    """`key` and `failures` of an error body; nothing else of it is kept."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return None, ()
+    if not isinstance(data, dict):
+        return None, ()
+    key = data.get("key")
+    raw_failures = data.get("failures")
+    failures = tuple(
+        Failure(str(item.get("field", "")), str(item.get("message", "")))
+        for item in (raw_failures if isinstance(raw_failures, list) else [])[:50]
+        if isinstance(item, dict)
+    )
+    return (key if isinstance(key, str) else None), failures
