@@ -1,9 +1,11 @@
 """`DemoApi`: the embedded Wethod-like REST API, its log and its faults.
 
 Contract:
-- `DemoApi(faults=False, latency=0.0, sleep=asyncio.sleep)`; `api.app` is the
-  Starlette ASGI app; `sleep` is how the demo waits out latency and delays
-  (tests inject their own to see the waits without spending them);
+- `DemoApi(faults=False, latency=0.0, sleep=asyncio.sleep, resources=...)`;
+  `api.app` is the Starlette ASGI app; `sleep` is how the demo waits out
+  latency and delays (tests inject their own to see the waits without
+  spending them); `resources` are what it serves (`resources.RESOURCES` by
+  default; a test may serve one more);
 - every answer, route misses included, is JSON; unknown paths and methods
   get the demo's error body (404 `not_found`, 405 `method_not_allowed`);
 - `api.requests`, `api.requests_to(resource)`, `api.client_requests()`,
@@ -19,6 +21,7 @@ Contract:
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -33,7 +36,7 @@ from .barrier import DEFAULT_TIMEOUT, Barrier
 from .drop import remember_transport
 from .faults import Faults
 from .log import RecordedRequest, RecorderMiddleware, RequestLog
-from .resources import CLIENTS_PATH
+from .resources import CLIENTS_PATH, RESOURCES, DemoResource
 from .responses import ApiError, error_response, key_for
 from .routes import Sleep, api_routes
 
@@ -61,14 +64,18 @@ class DemoApi:
     """A Wethod-like clients API with sample data, a request log and faults."""
 
     def __init__(
-        self, faults: bool = False, latency: float = 0.0, sleep: Sleep = asyncio.sleep
+        self,
+        faults: bool = False,
+        latency: float = 0.0,
+        sleep: Sleep = asyncio.sleep,
+        resources: Sequence[DemoResource] = RESOURCES,
     ) -> None:
         self.latency = latency
         self.sleep = sleep
         self.faults = Faults(enabled=faults)
         self.barrier = Barrier()
         self.log = RequestLog()
-        routes: list[BaseRoute] = list(api_routes(self))
+        routes: list[BaseRoute] = list(api_routes(self, resources))
         if faults:
             routes += admin_routes(self)
         self.app: Starlette = DemoStarlette(

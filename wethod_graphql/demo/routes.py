@@ -18,7 +18,7 @@ a router whose route carries that pattern.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol
 
 from starlette.requests import Request
@@ -30,15 +30,13 @@ from .barrier import Barrier
 from .drop import DropConnection
 from .faults import Action, Faults
 from .params import (
-    DELETION_FILTERS,
-    FILTER_OPERATORS,
     MAX_LIMIT,
     parse_condition,
     parse_deleted,
     parse_include,
     parse_int,
 )
-from .resources import CLIENTS, RESOURCES, DemoResource
+from .resources import RESOURCES, DemoResource
 from .responses import (
     ApiError,
     Failure,
@@ -46,11 +44,6 @@ from .responses import (
     status_error,
     validation_error,
 )
-
-#: The relations of the clients resource (kept for callers of this name).
-RELATIONS = CLIENTS.relations
-
-__all__ = ["DELETION_FILTERS", "FILTER_OPERATORS", "MAX_LIMIT", "RELATIONS"]
 
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -174,10 +167,12 @@ def _list_items(resource: DemoResource) -> Endpoint:
     return list_items
 
 
-def api_routes(runtime: Runtime) -> list[Route]:
-    """The REST routes of every resource, behind the barrier, latency and faults."""
+def api_routes(
+    runtime: Runtime, resources: Sequence[DemoResource] = RESOURCES
+) -> list[Route]:
+    """The REST routes of `resources`, behind the barrier, latency and faults."""
     routes: list[Route] = []
-    for resource in RESOURCES:
+    for resource in resources:
         routes += [
             Route(
                 resource.path,

@@ -24,8 +24,11 @@ class Context:
     caller: Caller
     loader: ResourceLoader
     max_ids: int
-    #: Include paths already looked ahead, by field (see `resolvers.items`).
-    includes: dict[tuple[int, ...], frozenset[str]] = field(default_factory=dict)
+    #: Include paths already looked ahead, by field and the type it returns
+    #: (see `resolvers.items`).
+    includes: dict[tuple[tuple[int, ...], str], frozenset[str]] = field(
+        default_factory=dict
+    )
 
 
 def build_context(

@@ -62,14 +62,15 @@ def includes(
     (by default the resource's type), looked ahead once per field and request.
 
     `_entities` resolves up to a thousand representations with one `info`;
-    the answer is the same for each.
+    the answer is the same for each of one type.
     """
     raw = info._raw_info  # graphql-core's info: the look-ahead reads its AST
-    field = tuple(map(id, raw.field_nodes))
+    returned = type_name or resource.type_name
+    field = (tuple(map(id, raw.field_nodes)), returned)
     known = info.context.includes.get(field)
     if known is None:
         known = info.context.includes[field] = include_paths(
-            raw, type_name or resource.type_name, relations_of(resource)
+            raw, returned, relations_of(resource)
         )
     return known
 

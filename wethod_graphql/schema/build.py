@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from inspect import isawaitable
 from typing import Any, TypeGuard, cast
 
@@ -29,10 +29,7 @@ from wethod_graphql.schema.errors import (
 from wethod_graphql.schema.limits import limit_rules
 from wethod_graphql.schema.operations import Operation, PreparedOperations
 from wethod_graphql.schema.query import Query
-from wethod_graphql.upstream.resources import RESOURCES
-
-#: Entity types `_entities` resolves, by `__typename`.
-ENTITY_TYPES = frozenset(r.type_name for r in RESOURCES if r.entity_key)
+from wethod_graphql.upstream.resources import RESOURCES, Resource
 
 #: More representations than this in one `_entities` call is refused whole.
 MAX_REPRESENTATIONS = 1000
@@ -70,8 +67,11 @@ class WethodSchema(strawberry.federation.Schema):
         self,
         *args: Any,
         validation_rules: Sequence[type[ASTValidationRule]] = (),
+        resources: Sequence[Resource] = RESOURCES,
         **kwargs: Any,
     ) -> None:
+        """`resources` are the REST resources the schema's types show; those
+        with an entity key are what `_entities` resolves."""
         if "extensions" in kwargs:
             raise TypeError(
                 "WethodSchema sets its own extensions: most requests take the "
@@ -87,6 +87,10 @@ class WethodSchema(strawberry.federation.Schema):
             ErrorCodes,
         ]
         super().__init__(*args, **kwargs)
+        #: `__typename` -> the key field, for each entity type.
+        self.entity_keys = {
+            r.type_name: r.entity_key for r in resources if r.entity_key
+        }
         if (
             self.directives
             or self.config.enable_experimental_incremental_execution
@@ -202,7 +206,7 @@ class WethodSchema(strawberry.federation.Schema):
         results: list[Any] = []
         for index, representation in enumerate(representations):
             try:
-                key = _entity_key(representation)
+                key = _entity_key(representation, self.entity_keys)
             except InputError as error:
                 results.append(InputError(f"representations[{index}]: {error}"))
             else:
@@ -210,16 +214,17 @@ class WethodSchema(strawberry.federation.Schema):
         return results
 
 
-def _entity_key(representation: object) -> FederationAny:
+def _entity_key(representation: object, keys: Mapping[str, str]) -> FederationAny:
     """The representation cut down to `__typename` and the key field."""
     if not isinstance(representation, dict):
         raise InputError("expected an object")
     typename = representation.get("__typename")
-    if typename not in ENTITY_TYPES:
+    key = keys.get(typename) if isinstance(typename, str) else None
+    if key is None:
         raise InputError(f"unknown __typename {str(typename)[:40]!r}")
-    if "id" not in representation:
-        raise InputError("missing the key field 'id'")
-    return FederationAny({"__typename": typename, "id": representation["id"]})
+    if key not in representation:
+        raise InputError(f"missing the key field {key!r}")
+    return FederationAny({"__typename": typename, key: representation[key]})
 
 
 def _refused(
