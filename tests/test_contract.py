@@ -31,17 +31,43 @@ from wethod_graphql.schema.build import build_schema
 from wethod_graphql.upstream import CLIENT_INCLUDES
 from wethod_graphql.upstream.filters import OPERATORS
 from wethod_graphql.upstream.records import ClientRecord, ExternalIdentifierRecord
+from wethod_graphql.upstream.resources import CLIENTS, RESOURCES, Relation, Resource
 
 CONTRACT_PATH = Path(__file__).parents[1] / "contract" / "openapi.yaml"
 CONTRACT: dict[str, Any] = yaml.safe_load(CONTRACT_PATH.read_text())
 SCHEMAS: dict[str, Any] = CONTRACT["components"]["schemas"]
 NAMED = "contract/openapi.yaml"
 
+
+def _sides() -> dict[str, tuple[type[Any], str]]:
+    """Each resource's and relation's type: its record and GraphQL type, by
+    the name of its schema in the contract (the GraphQL name)."""
+    sides: dict[str, tuple[type[Any], str]] = {}
+
+    def add(type_name: str, record: type[Any], relations: tuple[Relation, ...]) -> None:
+        sides[type_name] = (record, type_name)
+        for relation in relations:
+            add(relation.type_name, relation.record, relation.relations)
+
+    for resource in RESOURCES:
+        add(resource.type_name, resource.record, resource.relations)
+    return sides
+
+
 #: Each schema of the contract: its record type and its GraphQL type.
-SIDES: dict[str, tuple[type[Any], str]] = {
-    "Client": (ClientRecord, "Client"),
-    "ExternalIdentifier": (ExternalIdentifierRecord, "ExternalIdentifier"),
-}
+SIDES = _sides()
+
+
+def test_every_schema_of_the_contract_is_described() -> None:
+    assert set(SCHEMAS) - {"Error"} == set(SIDES), NAMED
+    assert SIDES["Client"] == (ClientRecord, "Client")
+    assert SIDES["ExternalIdentifier"] == (
+        ExternalIdentifierRecord,
+        "ExternalIdentifier",
+    )
+    for resource in RESOURCES:
+        assert f"{resource.path}/{{id}}" in CONTRACT["paths"], NAMED
+        assert (resource.path in CONTRACT["paths"]) == resource.listed, NAMED
 
 
 def properties(schema: str) -> dict[str, Any]:
@@ -202,18 +228,29 @@ def test_list_parameters_are_the_contracts() -> None:
         ops = re.search(r"op in ([a-z ]+)", described)
         assert ops is not None, NAMED
         assert tuple(ops.group(1).split()) == OPERATORS, f"{name} vs {NAMED}"
+        assert name in CLIENTS.filters, NAMED
         assert tuple(ops.group(1).split()) == demo_params.FILTER_OPERATORS, NAMED
     deleted = _parameter("/api/clients/{id}", "deleted")["schema"]["enum"]
     assert tuple(deleted) == demo_params.DELETION_FILTERS, NAMED
 
 
-def test_includes_are_the_contracts_relations() -> None:
+@pytest.mark.parametrize("resource", RESOURCES, ids=lambda r: r.name)
+def test_includes_are_the_contracts_relations(resource: Resource) -> None:
     relations = {
         camel(name)
-        for name, spec in properties("Client").items()
+        for name, spec in properties(resource.type_name).items()
         if spec.get("type") == "array"
     }
-    assert relations == set(CLIENT_INCLUDES), NAMED
+    assert relations == {r.include for r in resource.relations}, NAMED
+    assert {r.attribute for r in resource.relations} == {
+        name
+        for name, spec in properties(resource.type_name).items()
+        if spec.get("type") == "array"
+    }, NAMED
+
+
+def test_the_clients_includes_are_the_demos() -> None:
+    relations = set(CLIENT_INCLUDES)
     assert relations == set(DEMO_CLIENTS.relations), NAMED
     include = _parameter("/api/clients/{id}", "include")["schema"]["example"]
     assert include in relations, NAMED

@@ -13,14 +13,14 @@ from .support import client_for
 
 
 async def test_each_request_is_recorded_with_its_answer(
-    api: DemoApi, client: httpx.AsyncClient
+    api: DemoApi, http: httpx.AsyncClient
 ) -> None:
-    await client.get("/api/clients/1?include=externalIdentifiers&deleted=include")
-    await client.get(
+    await http.get("/api/clients/1?include=externalIdentifiers&deleted=include")
+    await http.get(
         "/api/clients/9999", headers={"X-Request-Id": "abc", "TraceParent": "00-1"}
     )
-    await client.get("/api/clients?limit=3")
-    await client.get("/api/clients/abc")
+    await http.get("/api/clients?limit=3")
+    await http.get("/api/clients/abc")
     first, missing, listing, miss = api.requests
     assert first == RecordedRequest(
         method="GET",
@@ -68,10 +68,10 @@ def test_requests_are_keyed_by_resource_path_and_id() -> None:
 
 
 async def test_requests_to_a_resource_split_items_from_the_list(
-    api: DemoApi, client: httpx.AsyncClient
+    api: DemoApi, http: httpx.AsyncClient
 ) -> None:
     for path in ["/api/clients/3", "/api/clients?limit=2", "/api/clients/4"]:
-        await client.get(path)
+        await http.get(path)
     assert [r.id for r in api.requests_to("/api/clients")] == [3, 4]
     [listing] = api.requests_to("/api/clients", items=False)
     assert listing.query == {"limit": "2"}
@@ -79,11 +79,11 @@ async def test_requests_to_a_resource_split_items_from_the_list(
 
 
 async def test_client_requests_are_only_single_client_gets(
-    api: DemoApi, client: httpx.AsyncClient
+    api: DemoApi, http: httpx.AsyncClient
 ) -> None:
     for path in ["/api/clients/3", "/api/clients", "/api/clients/4", "/nope"]:
-        await client.get(path)
-    await client.post("/api/clients/5")
+        await http.get(path)
+    await http.post("/api/clients/5")
     assert [r.client_id for r in api.client_requests()] == [3, 4]
 
 
@@ -165,16 +165,16 @@ async def test_latency_is_settable_and_delays_requests() -> None:
     assert waits == [0.1, 0.25]
 
 
-async def test_latency_really_waits(api: DemoApi, client: httpx.AsyncClient) -> None:
+async def test_latency_really_waits(api: DemoApi, http: httpx.AsyncClient) -> None:
     loop = asyncio.get_running_loop()
     api.latency = 0.05
     start = loop.time()
-    await client.get("/api/clients/1")
+    await http.get("/api/clients/1")
     assert loop.time() - start >= 0.05
 
 
-async def test_reset_clears_the_log(api: DemoApi, client: httpx.AsyncClient) -> None:
-    await client.get("/api/clients/1")
+async def test_reset_clears_the_log(api: DemoApi, http: httpx.AsyncClient) -> None:
+    await http.get("/api/clients/1")
     assert len(api.requests) == 1
     api.reset()
     assert api.requests == []

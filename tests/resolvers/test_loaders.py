@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from typing import Any
 
 import httpx
 import pytest
@@ -50,11 +51,12 @@ async def test_keys_of_one_client_merge_into_one_call_with_the_union(
 async def test_one_failure_fails_only_its_key(
     loader: ResourceLoader, demo: DemoApi
 ) -> None:
-    found, missing = await asyncio.gather(
+    outcomes: tuple[Any, ...] = await asyncio.gather(
         loader.load(Key(CLIENTS, 2)),
         loader.load(Key(CLIENTS, 9999)),
         return_exceptions=True,
     )
+    found, missing = outcomes
     assert not isinstance(found, BaseException)
     assert found.id == 2
     assert isinstance(missing, NotFound)
@@ -63,11 +65,12 @@ async def test_one_failure_fails_only_its_key(
 async def test_filters_are_separate_calls(
     loader: ResourceLoader, demo: DemoApi
 ) -> None:
-    excluded, included = await asyncio.gather(
+    outcomes: tuple[Any, ...] = await asyncio.gather(
         loader.load(Key(CLIENTS, 7)),
         loader.load(Key(CLIENTS, 7, DeletionFilter.INCLUDE)),
         return_exceptions=True,
     )
+    excluded, included = outcomes
     assert isinstance(excluded, NotFound)
     assert not isinstance(included, BaseException)
     assert included.deleted_at is not None

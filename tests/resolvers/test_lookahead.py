@@ -9,7 +9,7 @@ import pytest
 from graphql import FieldNode, FragmentDefinitionNode, OperationDefinitionNode, parse
 
 from wethod_graphql.resolvers.lookahead import (
-    RELATIONS,
+    STEPS,
     Step,
     include_paths,
     relations_of,
@@ -82,7 +82,7 @@ def test_nested_relations_become_dot_paths(query: str, expected: set[str]) -> No
 def test_only_declared_relations_are_requested() -> None:
     info = root_info("{ client { group { id } externalIdentifiers { id } } }")
     assert include_paths(info, "Client") == {"externalIdentifiers"}
-    assert set(RELATIONS["Client"]) == {"externalIdentifiers"}
+    assert set(STEPS["Client"]) == {"externalIdentifiers"}
 
 
 @pytest.mark.parametrize(
@@ -119,9 +119,9 @@ def test_chained_fragments_cost_linear_time() -> None:
 
 
 def registry_paths(type_name: str, prefix: str = "", depth: int = 4) -> set[str]:
-    """Every include path `RELATIONS` can produce from `type_name`."""
+    """Every include path `STEPS` can produce from `type_name`."""
     paths: set[str] = set()
-    for relation in RELATIONS.get(type_name, {}).values():
+    for relation in STEPS.get(type_name, {}).values():
         assert relation.include is not None
         path = prefix + relation.include
         paths.add(path)
@@ -155,7 +155,7 @@ def test_steps_are_derived_from_a_resources_description() -> None:
         "ProjectEdge": {"node": Step(None, "Project")},
     }
     assert projects.includes == {"teams", "teams.members"}
-    assert relations_of(CLIENTS).items() <= RELATIONS.items()
+    assert relations_of(CLIENTS).items() <= STEPS.items()
 
 
 @pytest.mark.parametrize(

@@ -32,7 +32,7 @@ from starlette.routing import Route
 from .barrier import DEFAULT_TIMEOUT, Barrier
 from .faults import BODY_SHAPES, Faults, Target, TargetLike
 from .log import RequestLog
-from .responses import ApiError, Failure, error_response, validation_error
+from .responses import ApiError, FieldError, error_response, validation_error
 
 KINDS = ("fail", "invalid_body", "drop", "delay")
 
@@ -47,7 +47,7 @@ class AdminTarget(Protocol):
 
 
 class _Invalid(Exception):
-    def __init__(self, failures: list[Failure]) -> None:
+    def __init__(self, failures: list[FieldError]) -> None:
         super().__init__("invalid admin request")
         self.failures = failures
 
@@ -56,9 +56,9 @@ async def _json_object(request: Request) -> dict[str, Any]:
     try:
         body = json.loads(await request.body())
     except ValueError:
-        raise _Invalid([Failure("body", "Must be a JSON object.")]) from None
+        raise _Invalid([FieldError("body", "Must be a JSON object.")]) from None
     if not isinstance(body, dict):
-        raise _Invalid([Failure("body", "Must be a JSON object.")])
+        raise _Invalid([FieldError("body", "Must be a JSON object.")])
     return body
 
 
@@ -68,18 +68,18 @@ def _number(body: dict[str, Any], name: str, *, integer: bool) -> Any:
     # bool is an int to Python, never to a JSON caller.
     if isinstance(value, bool) or not isinstance(value, allowed) or value < 0:
         kind = "integer" if integer else "number"
-        raise _Invalid([Failure(name, f"Must be a non-negative {kind}.")])
+        raise _Invalid([FieldError(name, f"Must be a non-negative {kind}.")])
     return value
 
 
 def _set_fault(faults: Faults, body: dict[str, Any]) -> None:
     kind = body.get("kind")
     if kind not in KINDS:
-        raise _Invalid([Failure("kind", f"Must be one of: {', '.join(KINDS)}.")])
+        raise _Invalid([FieldError("kind", f"Must be one of: {', '.join(KINDS)}.")])
     where = _target(body)
     times = _number(body, "times", integer=True) if "times" in body else 1
     if times < 1:
-        raise _Invalid([Failure("times", "Must be an integer >= 1.")])
+        raise _Invalid([FieldError("times", "Must be an integer >= 1.")])
     try:
         if kind == "fail":
             retry_after = body.get("retry_after")
@@ -89,14 +89,14 @@ def _set_fault(faults: Faults, body: dict[str, Any]) -> None:
             if not isinstance(headers, dict) or not all(
                 isinstance(value, str) for value in headers.values()
             ):
-                raise _Invalid([Failure("headers", "Must map names to strings.")])
+                raise _Invalid([FieldError("headers", "Must map names to strings.")])
             status = _number(body, "status", integer=True)
             faults.fail(where, status, times, retry_after, headers)
         elif kind == "invalid_body":
             shape = body.get("shape", "not_json")
             if shape not in BODY_SHAPES:
                 message = f"Must be one of: {', '.join(BODY_SHAPES)}."
-                raise _Invalid([Failure("shape", message)])
+                raise _Invalid([FieldError("shape", message)])
             faults.invalid_body(where, times, shape)
         elif kind == "drop":
             faults.drop(where, times)
@@ -104,7 +104,7 @@ def _set_fault(faults: Faults, body: dict[str, Any]) -> None:
             faults.delay(where, _number(body, "seconds", integer=False))
     except ValueError as exc:
         # The setters' own checks left: the status range, for `fail`.
-        raise _Invalid([Failure("status", str(exc))]) from None
+        raise _Invalid([FieldError("status", str(exc))]) from None
 
 
 def _target(body: dict[str, Any]) -> TargetLike:
@@ -115,7 +115,7 @@ def _target(body: dict[str, Any]) -> TargetLike:
     if resource is None:
         return None
     if not isinstance(resource, str) or not resource.startswith("/api/"):
-        raise _Invalid([Failure("resource", "Must be a path such as /api/clients.")])
+        raise _Invalid([FieldError("resource", "Must be a path such as /api/clients.")])
     item_id = _number(body, "id", integer=True) if body.get("id") is not None else None
     return Target(resource, item_id)
 
@@ -164,12 +164,12 @@ def admin_routes(target: AdminTarget) -> list[Route]:
             body = await _json_object(request)
             requests = _number(body, "requests", integer=True)
             if requests < 1:
-                raise _Invalid([Failure("requests", "Must be an integer >= 1.")])
+                raise _Invalid([FieldError("requests", "Must be an integer >= 1.")])
             timeout = DEFAULT_TIMEOUT
             if "timeout" in body:
                 timeout = _number(body, "timeout", integer=False)
             if not timeout > 0:
-                raise _Invalid([Failure("timeout", "Must be a number > 0.")])
+                raise _Invalid([FieldError("timeout", "Must be a number > 0.")])
         except _Invalid as invalid:
             return error_response(validation_error(invalid.failures))
         try:

@@ -1,6 +1,6 @@
 """Query parameters of the REST endpoints, checked as the real API does.
 
-Every bad parameter becomes one `Failure`, so a 400 lists them all.
+Every bad parameter becomes one `FieldError`, so a 400 lists them all.
 Contract:
 - `include`: comma-separated relation names, blanks ignored, each known;
 - `deleted`: exclude (default) | include | only;
@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from .responses import Failure
+from .responses import FieldError
 
 DELETION_FILTERS = ("exclude", "include", "only")
 FILTER_OPERATORS = ("eq", "neq", "gt", "gte", "lt", "lte", "in", "nin", "bt")
@@ -26,7 +26,7 @@ _SINGLE = ("eq", "neq", "gt", "gte", "lt", "lte")
 
 
 def parse_include(
-    raw: str | None, relations: tuple[str, ...], failures: list[Failure]
+    raw: str | None, relations: tuple[str, ...], failures: list[FieldError]
 ) -> frozenset[str]:
     """The relations asked for; unknown names go to `failures`."""
     names = [name.strip() for name in (raw or "").split(",") if name.strip()]
@@ -34,7 +34,7 @@ def parse_include(
     if unknown:
         possible = ", ".join(relations) or "none"
         failures.append(
-            Failure(
+            FieldError(
                 "include",
                 f"Unknown relation(s): {', '.join(unknown)}. "
                 f"Possible values: {possible}.",
@@ -43,12 +43,12 @@ def parse_include(
     return frozenset(names) & frozenset(relations)
 
 
-def parse_deleted(raw: str | None, failures: list[Failure]) -> str:
+def parse_deleted(raw: str | None, failures: list[FieldError]) -> str:
     if raw is None:
         return "exclude"
     if raw not in DELETION_FILTERS:
         failures.append(
-            Failure("deleted", f"Must be one of: {', '.join(DELETION_FILTERS)}.")
+            FieldError("deleted", f"Must be one of: {', '.join(DELETION_FILTERS)}.")
         )
     return raw
 
@@ -58,7 +58,7 @@ def parse_int(
     name: str,
     default: int,
     bounds: tuple[int, int | None],
-    failures: list[Failure],
+    failures: list[FieldError],
 ) -> int:
     if raw is None:
         return default
@@ -69,7 +69,7 @@ def parse_int(
     except ValueError:
         value = low - 1
     if value < low or (high is not None and value > high):
-        failures.append(Failure(name, f"Must be an integer {wanted}."))
+        failures.append(FieldError(name, f"Must be an integer {wanted}."))
         return default
     return value
 
@@ -104,7 +104,7 @@ class Condition:
 
 
 def parse_condition(
-    field: str, raw: str | None, failures: list[Failure]
+    field: str, raw: str | None, failures: list[FieldError]
 ) -> Condition | None:
     """The condition of a filter parameter; None when absent or bad."""
     if raw is None:
@@ -112,7 +112,7 @@ def parse_condition(
     operator, _, text = raw.partition(":")
     if operator not in FILTER_OPERATORS:
         failures.append(
-            Failure(
+            FieldError(
                 field,
                 f"Must be op:value, op one of: {', '.join(FILTER_OPERATORS)}.",
             )
@@ -121,12 +121,12 @@ def parse_condition(
     try:
         values = tuple(_datetime(part) for part in text.split(","))
     except ValueError:
-        failures.append(Failure(field, "Values must be ISO 8601 date-times."))
+        failures.append(FieldError(field, "Values must be ISO 8601 date-times."))
         return None
     count = len(values)
     if (operator in _SINGLE and count != 1) or (operator == "bt" and count != 2):
         wanted = "two values (min,max)" if operator == "bt" else "one value"
-        failures.append(Failure(field, f"{operator} takes {wanted}."))
+        failures.append(FieldError(field, f"{operator} takes {wanted}."))
         return None
     return Condition(field, operator, values)
 

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from .data import clients_of
-from .model import Client, client_json
+from .model import SampleClient, client_json
 
 CLIENTS_PATH = "/api/clients"
 
@@ -45,7 +45,7 @@ class DemoResource:
     filters: tuple[str, ...] = ("updated_at", "deleted_at")
 
 
-def _client_json(client: Client, include: frozenset[str]) -> dict[str, Any]:
+def _client_json(client: SampleClient, include: frozenset[str]) -> dict[str, Any]:
     return client_json(client, with_identifiers="externalIdentifiers" in include)
 
 

@@ -39,7 +39,7 @@ from .params import (
 from .resources import RESOURCES, DemoResource
 from .responses import (
     ApiError,
-    Failure,
+    FieldError,
     error_response,
     status_error,
     validation_error,
@@ -110,7 +110,7 @@ def _get_item(resource: DemoResource) -> Endpoint:
         if isinstance(company, ApiError):
             return error_response(company)
         params = request.query_params
-        failures: list[Failure] = []
+        failures: list[FieldError] = []
         include = parse_include(params.get("include"), resource.relations, failures)
         deleted = parse_deleted(params.get("deleted"), failures)
         if failures:
@@ -140,7 +140,7 @@ def _list_items(resource: DemoResource) -> Endpoint:
         if isinstance(company, ApiError):
             return error_response(company)
         params = request.query_params
-        failures: list[Failure] = []
+        failures: list[FieldError] = []
         include = parse_include(params.get("include"), resource.relations, failures)
         deleted = parse_deleted(params.get("deleted"), failures)
         limit = parse_int(

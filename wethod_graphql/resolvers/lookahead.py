@@ -77,7 +77,7 @@ def _add(
 
 
 #: The steps of every resource the service reads.
-RELATIONS: Steps = {
+STEPS: Steps = {
     type_name: fields
     for resource in RESOURCES
     for type_name, fields in relations_of(resource).items()
@@ -87,7 +87,7 @@ RELATIONS: Steps = {
 def include_paths(
     info: GraphQLResolveInfo[Any],
     type_name: str,
-    relations: Steps = RELATIONS,
+    relations: Steps = STEPS,
 ) -> frozenset[str]:
     """The include paths the selections below the current field need.
 
