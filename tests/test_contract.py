@@ -31,7 +31,12 @@ from wethod_graphql.schema.build import build_schema
 from wethod_graphql.upstream import CLIENT_INCLUDES
 from wethod_graphql.upstream.filters import OPERATORS
 from wethod_graphql.upstream.records import ClientRecord, ExternalIdentifierRecord
-from wethod_graphql.upstream.resources import CLIENTS, RESOURCES, Relation, Resource
+from wethod_graphql.upstream.resources import (
+    CLIENTS,
+    RESOURCES,
+    Resource,
+    records_by_type,
+)
 
 CONTRACT_PATH = Path(__file__).parents[1] / "contract" / "openapi.yaml"
 CONTRACT: dict[str, Any] = yaml.safe_load(CONTRACT_PATH.read_text())
@@ -39,23 +44,11 @@ SCHEMAS: dict[str, Any] = CONTRACT["components"]["schemas"]
 NAMED = "contract/openapi.yaml"
 
 
-def _sides() -> dict[str, tuple[type[Any], str]]:
-    """Each resource's and relation's type: its record and GraphQL type, by
-    the name of its schema in the contract (the GraphQL name)."""
-    sides: dict[str, tuple[type[Any], str]] = {}
-
-    def add(type_name: str, record: type[Any], relations: tuple[Relation, ...]) -> None:
-        sides[type_name] = (record, type_name)
-        for relation in relations:
-            add(relation.type_name, relation.record, relation.relations)
-
-    for resource in RESOURCES:
-        add(resource.type_name, resource.record, resource.relations)
-    return sides
-
-
-#: Each schema of the contract: its record type and its GraphQL type.
-SIDES = _sides()
+#: Each schema of the contract (named as the GraphQL type): its record type
+#: and its GraphQL type, for every described resource and relation.
+SIDES: dict[str, tuple[type[Any], str]] = {
+    name: (record, name) for name, record in records_by_type().items()
+}
 
 
 def test_every_schema_of_the_contract_is_described() -> None:

@@ -108,6 +108,22 @@ CLIENTS = Resource(
 RESOURCES: tuple[Resource, ...] = (CLIENTS,)
 
 
+def records_by_type(
+    resources: tuple[Resource, ...] = RESOURCES,
+) -> dict[str, type[Any]]:
+    """The record behind each GraphQL type of `resources`, relations included."""
+    found: dict[str, type[Any]] = {}
+
+    def add(type_name: str, record: type[Any], relations: tuple[Relation, ...]) -> None:
+        found[type_name] = record
+        for relation in relations:
+            add(relation.type_name, relation.record, relation.relations)
+
+    for resource in resources:
+        add(resource.type_name, resource.record, resource.relations)
+    return found
+
+
 def parse_id(value: str | int, resource: Resource) -> int:
     """An id of `resource` as the API accepts it (`[0-9]+`, >= 1), or `InputError`."""
     text = str(value)
