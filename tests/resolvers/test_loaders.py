@@ -16,7 +16,7 @@ from wethod_graphql.resolvers.budget import CallBudget
 from wethod_graphql.resolvers.loaders import Key, ResourceLoader
 from wethod_graphql.upstream import (
     Caller,
-    DeletionFilter,
+    Deleted,
 )
 from wethod_graphql.upstream.listing import ListQuery
 from wethod_graphql.upstream.resources import CLIENTS
@@ -67,7 +67,7 @@ async def test_filters_are_separate_calls(
 ) -> None:
     outcomes: tuple[Any, ...] = await asyncio.gather(
         loader.load(Key(CLIENTS, 7)),
-        loader.load(Key(CLIENTS, 7, DeletionFilter.INCLUDE)),
+        loader.load(Key(CLIENTS, 7, Deleted.INCLUDE)),
         return_exceptions=True,
     )
     excluded, included = outcomes

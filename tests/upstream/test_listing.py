@@ -12,7 +12,7 @@ import pytest
 from tests.conftest import fast_settings, upstream_client
 from wethod_graphql.demo import DemoApi
 from wethod_graphql.errors import InputError, UpstreamUnavailable
-from wethod_graphql.upstream import ClientRecord, DeletionFilter, UpstreamClient
+from wethod_graphql.upstream import ClientRecord, Deleted, UpstreamClient
 from wethod_graphql.upstream.filters import MAX_VALUES, Condition, format_utc
 from wethod_graphql.upstream.listing import MAX_OFFSET, ListQuery, parse_page
 from wethod_graphql.upstream.resources import CLIENTS
@@ -30,7 +30,7 @@ async def test_a_page_is_one_get_with_every_parameter(demo: DemoApi) -> None:
             query,
             caller(),
             include=frozenset({"externalIdentifiers"}),
-            deleted=DeletionFilter.INCLUDE,
+            deleted=Deleted.INCLUDE,
         )
     [sent] = recorder.requests
     assert (sent.method, sent.url.path) == ("GET", "/api/clients")

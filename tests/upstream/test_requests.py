@@ -30,7 +30,7 @@ from wethod_graphql.upstream import (
     CLIENT_INCLUDES,
     Caller,
     ClientRecord,
-    DeletionFilter,
+    Deleted,
     UpstreamClient,
     parse_client_id,
 )
@@ -84,20 +84,20 @@ HOSTILE_INCOMING = {
 
 # One id per filter that the filter lets through (7 is a deleted client).
 FILTER_IDS = {
-    DeletionFilter.EXCLUDE: 1,
-    DeletionFilter.INCLUDE: 7,
-    DeletionFilter.ONLY: 7,
+    Deleted.EXCLUDE: 1,
+    Deleted.INCLUDE: 7,
+    Deleted.ONLY: 7,
 }
 
 
-@pytest.mark.parametrize("deleted", list(DeletionFilter))
+@pytest.mark.parametrize("deleted", list(Deleted))
 @pytest.mark.parametrize(
     ("include", "query_include"),
     [(frozenset(), None), (frozenset({"externalIdentifiers"}), "externalIdentifiers")],
 )
 async def test_exact_request_for_each_include_and_filter(
     demo: DemoApi,
-    deleted: DeletionFilter,
+    deleted: Deleted,
     include: frozenset[str],
     query_include: str | None,
 ) -> None:

@@ -15,18 +15,18 @@ from wethod_graphql.errors import InputError
 from wethod_graphql.resolvers.context import Info
 from wethod_graphql.resolvers.loaders import Key
 from wethod_graphql.resolvers.lookahead import include_paths, relations_of
-from wethod_graphql.upstream import DeletionFilter
+from wethod_graphql.upstream import Deleted
 from wethod_graphql.upstream.resources import Resource, parse_id
 
 
-async def item(info: Info, resource: Resource, id: str, deleted: DeletionFilter) -> Any:
+async def item(info: Info, resource: Resource, id: str, deleted: Deleted) -> Any:
     """One item; `NotFound` when it does not exist under `deleted`."""
     key = Key(resource, parse_id(id, resource), deleted, includes(info, resource))
     return await info.context.loader.load(key)
 
 
 async def items(
-    info: Info, resource: Resource, ids: Sequence[str], deleted: DeletionFilter
+    info: Info, resource: Resource, ids: Sequence[str], deleted: Deleted
 ) -> list[Any | Exception]:
     """Items in the order of `ids`, each failing on its own.
 
@@ -51,7 +51,7 @@ async def reference(info: Info, resource: Resource, id: str) -> Any:
     number = parse_id(id, resource)
     include = includes(info, resource)
     return await info.context.loader.load(
-        Key(resource, number, DeletionFilter.INCLUDE, include)
+        Key(resource, number, Deleted.INCLUDE, include)
     )
 
 

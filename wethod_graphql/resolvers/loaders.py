@@ -19,7 +19,7 @@ from aiodataloader import DataLoader
 
 from wethod_graphql.errors import InputError
 from wethod_graphql.resolvers.budget import CallBudget
-from wethod_graphql.upstream import Caller, DeletionFilter, UpstreamClient
+from wethod_graphql.upstream import Caller, Deleted, UpstreamClient
 from wethod_graphql.upstream.listing import ListQuery
 from wethod_graphql.upstream.resources import Resource
 
@@ -35,11 +35,11 @@ class Key:
 
     resource: Resource
     target: int | ListQuery
-    deleted: DeletionFilter = DeletionFilter.EXCLUDE
+    deleted: Deleted = Deleted.EXCLUDE
     include: frozenset[str] = frozenset()
 
     @property
-    def call(self) -> tuple[Resource, int | ListQuery, DeletionFilter]:
+    def call(self) -> tuple[Resource, int | ListQuery, Deleted]:
         """What one call answers; keys differing only in includes share it."""
         return self.resource, self.target, self.deleted
 
@@ -79,7 +79,7 @@ class ResourceLoader:
         return await asyncio.shield(call)
 
     async def _load_batch(self, keys: list[Key]) -> list[asyncio.Future[Any]]:
-        includes: dict[tuple[Resource, int | ListQuery, DeletionFilter], frozenset[str]]
+        includes: dict[tuple[Resource, int | ListQuery, Deleted], frozenset[str]]
         includes = {}
         for key in keys:
             includes[key.call] = includes.get(key.call, frozenset()) | key.include
@@ -88,7 +88,7 @@ class ResourceLoader:
 
     def _call(
         self,
-        call: tuple[Resource, int | ListQuery, DeletionFilter],
+        call: tuple[Resource, int | ListQuery, Deleted],
         include: frozenset[str],
     ) -> asyncio.Future[Any]:
         """The upstream call for one item or page, or its refusal past the budget."""

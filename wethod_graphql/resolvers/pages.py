@@ -18,7 +18,7 @@ from wethod_graphql.resolvers.context import Info
 from wethod_graphql.resolvers.cursors import decode_cursor, encode_cursor, scope_of
 from wethod_graphql.resolvers.items import includes
 from wethod_graphql.resolvers.loaders import Key
-from wethod_graphql.upstream import DeletionFilter
+from wethod_graphql.upstream import Deleted
 from wethod_graphql.upstream.filters import Condition
 from wethod_graphql.upstream.listing import MAX_LIMIT, ListQuery
 from wethod_graphql.upstream.resources import Resource
@@ -47,7 +47,7 @@ async def page(
     first: int,
     after: str | None,
     conditions: tuple[Condition, ...],
-    deleted: DeletionFilter,
+    deleted: Deleted,
 ) -> Page:
     """The page of `first` items of `resource` after the `after` cursor."""
     if not 1 <= first <= MAX_FIRST:

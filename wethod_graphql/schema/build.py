@@ -24,7 +24,7 @@ from wethod_graphql.schema.clients import Client
 from wethod_graphql.schema.errors import (
     ErrorCodes,
     log_errors,
-    present,
+    public_error,
 )
 from wethod_graphql.schema.limits import limit_rules
 from wethod_graphql.schema.operations import Operation, PreparedOperations
@@ -180,7 +180,8 @@ class WethodSchema(strawberry.federation.Schema):
         # post-operation step: mask it here. Coded errors pass unchanged.
         if result.errors:
             result.errors = [
-                present(error, parsed=True, executed=False) for error in result.errors
+                public_error(error, parsed=True, executed=False)
+                for error in result.errors
             ]
         return result
 
@@ -247,7 +248,7 @@ def _answer(
         log_errors(errors, operation_name)
     return ExecutionResult(
         data=data,
-        errors=[present(e, parsed=parsed, executed=executed) for e in errors]
+        errors=[public_error(e, parsed=parsed, executed=executed) for e in errors]
         if errors
         else None,
         extensions={},

@@ -13,7 +13,7 @@ from typing import Any
 import strawberry
 
 from wethod_graphql.schema.records import from_record
-from wethod_graphql.upstream import DeletionFilter as UpstreamDeletionFilter
+from wethod_graphql.upstream import Deleted
 
 
 @strawberry.enum(description="Which clients to return by deletion status.")
@@ -27,8 +27,8 @@ class DeletionFilter(enum.Enum):
     ONLY = strawberry.enum_value("only", description="Only deleted clients.")
 
     @property
-    def upstream(self) -> UpstreamDeletionFilter:
-        return UpstreamDeletionFilter(self.value)
+    def upstream(self) -> Deleted:
+        return Deleted(self.value)
 
 
 @strawberry.type(description="An identifier of a client on an external system.")

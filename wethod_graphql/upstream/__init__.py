@@ -5,7 +5,7 @@ from wethod_graphql.upstream.client import CLIENT_INCLUDES, UpstreamClient
 from wethod_graphql.upstream.http import create_http_client
 from wethod_graphql.upstream.records import (
     ClientRecord,
-    DeletionFilter,
+    Deleted,
     ExternalIdentifierRecord,
 )
 from wethod_graphql.upstream.resources import parse_client_id
@@ -14,7 +14,7 @@ __all__ = [
     "CLIENT_INCLUDES",
     "Caller",
     "ClientRecord",
-    "DeletionFilter",
+    "Deleted",
     "ExternalIdentifierRecord",
     "UpstreamClient",
     "create_http_client",

@@ -30,7 +30,7 @@ from wethod_graphql.upstream.failures import (
 from wethod_graphql.upstream.listing import ListQuery, parse_page
 from wethod_graphql.upstream.records import (
     ClientRecord,
-    DeletionFilter,
+    Deleted,
     RecordError,
     parse_record,
 )
@@ -85,7 +85,7 @@ class UpstreamClient:
         caller: Caller,
         *,
         include: frozenset[str] = frozenset(),
-        deleted: DeletionFilter = DeletionFilter.EXCLUDE,
+        deleted: Deleted = Deleted.EXCLUDE,
     ) -> Any:
         """`GET {path}/{id}` of `resource`: its record, `include` embedded."""
         number = parse_id(item_id, resource)
@@ -116,7 +116,7 @@ class UpstreamClient:
         caller: Caller,
         *,
         include: frozenset[str] = frozenset(),
-        deleted: DeletionFilter = DeletionFilter.EXCLUDE,
+        deleted: Deleted = Deleted.EXCLUDE,
     ) -> tuple[Any, ...]:
         """`GET {path}` of `resource`: one page of records, `include` embedded."""
         if not resource.listed:
@@ -137,7 +137,7 @@ class UpstreamClient:
         caller: Caller,
         *,
         include: frozenset[str] = frozenset(),
-        deleted: DeletionFilter = DeletionFilter.EXCLUDE,
+        deleted: Deleted = Deleted.EXCLUDE,
     ) -> ClientRecord:
         """`GET /api/clients/{id}`, with `include` relations embedded."""
         record: ClientRecord = await self.get(
@@ -151,7 +151,7 @@ class UpstreamClient:
         caller: Caller,
         *,
         include: frozenset[str] = frozenset(),
-        deleted: DeletionFilter = DeletionFilter.EXCLUDE,
+        deleted: Deleted = Deleted.EXCLUDE,
     ) -> tuple[ClientRecord, ...]:
         """`GET /api/clients`: one page, `include` relations embedded."""
         return await self.list(CLIENTS, query, caller, include=include, deleted=deleted)

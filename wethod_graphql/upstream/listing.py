@@ -13,7 +13,7 @@ from typing import TypeVar
 from wethod_graphql.errors import InputError, UpstreamUnavailable
 from wethod_graphql.upstream.filters import Condition
 from wethod_graphql.upstream.records import (
-    DeletionFilter,
+    Deleted,
     RecordError,
     parse_record,
 )
@@ -48,9 +48,7 @@ class ListQuery:
             # One query parameter per field: a second would replace the first.
             raise InputError("One condition per field.")
 
-    def params(
-        self, include: frozenset[str], deleted: DeletionFilter
-    ) -> dict[str, str]:
+    def params(self, include: frozenset[str], deleted: Deleted) -> dict[str, str]:
         """The query string of the call, `include` embedded."""
         params = {
             "limit": str(self.limit),

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 MAX_ID = 2**63 - 1
 
 
-class DeletionFilter(enum.Enum):
+class Deleted(enum.Enum):
     """The REST `deleted` query parameter."""
 
     EXCLUDE = "exclude"
