@@ -97,6 +97,7 @@ class ResourceLoader:
         except InputError as refusal:
             refused: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
             refused.set_exception(refusal)
+            refused.add_done_callback(_note_outcome)
             return refused
         resource, target, deleted = call
         if isinstance(target, ListQuery):
