@@ -16,11 +16,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-import httpx
 import pytest
 import strawberry
 
-from tests.conftest import DEMO_HEADERS, codes, fast_settings, upstream_client
+from tests.conftest import DEMO_HEADERS, codes, demo_client, fast_settings
 from wethod_graphql.demo import DemoApi, Target
 from wethod_graphql.demo.data import ACME
 from wethod_graphql.demo.model import format_datetime
@@ -168,8 +167,7 @@ def demo() -> DemoApi:
 
 @pytest.fixture
 async def upstream(demo: DemoApi) -> AsyncIterator[UpstreamClient]:
-    transport = httpx.ASGITransport(app=demo.app)
-    async with upstream_client(fast_settings(), transport) as client:
+    async with demo_client(demo, fast_settings()) as client:
         yield client
 
 
@@ -257,8 +255,7 @@ async def test_it_spends_from_the_operations_one_budget(
     demo: DemoApi, max_calls: int
 ) -> None:
     settings = fast_settings(max_calls=max_calls)
-    transport = httpx.ASGITransport(app=demo.app)
-    async with upstream_client(settings, transport) as upstream:
+    async with demo_client(demo, settings) as upstream:
         context = build_context(upstream, settings, DEMO_HEADERS, "seam-test")
         result = await SCHEMA.execute(
             '{ a: project(id: "1") { id } b: project(id: "3") { id }'

@@ -11,10 +11,10 @@ import json
 import subprocess
 from pathlib import Path
 
-import httpx
 import pytest
 
 from tests.conftest import fast_settings
+from tests.demo_host import serving
 from tests.federation.conftest import NodeTools, child_env
 from tests.http_audit.conftest import AUDIT_DIR
 from tests.servers import run_in_thread
@@ -31,8 +31,10 @@ def test_every_graphql_over_http_audit_passes(
     node_tools: NodeTools, audit_node_modules: Path
 ) -> None:
     demo = DemoApi()
-    app = create_app(fast_settings(), transport=httpx.ASGITransport(app=demo.app))
-    with run_in_thread(app) as url:
+    with (
+        serving(demo) as demo_url,
+        run_in_thread(create_app(fast_settings(base_url=demo_url))) as url,
+    ):
         done = subprocess.run(  # noqa: S603 - a fixed argv, no shell
             [node_tools.node, "audit.mjs", "--url", f"{url}/graphql"],
             cwd=AUDIT_DIR,

@@ -6,10 +6,9 @@ import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
-import httpx
 import pytest
 
-from tests.conftest import DEMO_HEADERS, fast_settings, upstream_client
+from tests.conftest import DEMO_HEADERS, demo_client, fast_settings
 from wethod_graphql.demo import DemoApi
 from wethod_graphql.errors import InputError, NotFound
 from wethod_graphql.resolvers.budget import CallBudget
@@ -26,8 +25,7 @@ EXT = frozenset({"externalIdentifiers"})
 
 @pytest.fixture
 async def loader(demo: DemoApi) -> AsyncIterator[ResourceLoader]:
-    transport = httpx.ASGITransport(app=demo.app)
-    async with upstream_client(fast_settings(), transport) as upstream:
+    async with demo_client(demo, fast_settings()) as upstream:
         yield ResourceLoader(
             upstream,
             Caller.from_headers(DEMO_HEADERS),
@@ -120,8 +118,7 @@ async def test_items_and_pages_of_one_batch_are_each_one_call(
 
 
 async def test_every_call_spends_from_one_budget(demo: DemoApi) -> None:
-    transport = httpx.ASGITransport(app=demo.app)
-    async with upstream_client(fast_settings(), transport) as upstream:
+    async with demo_client(demo, fast_settings()) as upstream:
         loader = ResourceLoader(
             upstream, Caller.from_headers(DEMO_HEADERS), CallBudget(2)
         )

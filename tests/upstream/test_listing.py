@@ -6,10 +6,8 @@ import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 
-import httpx
 import pytest
 
-from tests.conftest import fast_settings, upstream_client
 from wethod_graphql.demo import DemoApi
 from wethod_graphql.errors import InputError, UpstreamUnavailable
 from wethod_graphql.upstream import ClientRecord, Deleted, UpstreamClient
@@ -17,7 +15,7 @@ from wethod_graphql.upstream.filters import MAX_VALUES, Condition, format_utc
 from wethod_graphql.upstream.listing import MAX_OFFSET, ListQuery, parse_page
 from wethod_graphql.upstream.resources import CLIENTS
 
-from .conftest import caller, in_process
+from .conftest import answering, caller, over_loopback
 
 NOON = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -25,7 +23,7 @@ NOON = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
 async def test_a_page_is_one_get_with_every_parameter(demo: DemoApi) -> None:
     since = datetime(2022, 1, 1, tzinfo=UTC)
     query = ListQuery(5, 10, (Condition("updated_at", "gte", (since,)),))
-    async with in_process(demo) as (upstream, recorder):
+    async with over_loopback(demo) as (upstream, recorder):
         records = await upstream.list_clients(
             query,
             caller(),
@@ -34,7 +32,7 @@ async def test_a_page_is_one_get_with_every_parameter(demo: DemoApi) -> None:
         )
     [sent] = recorder.requests
     assert (sent.method, sent.url.path) == ("GET", "/api/clients")
-    assert dict(sent.url.params) == {
+    assert dict(sent.url.query) == {
         "limit": "5",
         "offset": "10",
         "deleted": "include",
@@ -145,10 +143,7 @@ def test_a_body_that_is_not_a_page_is_unavailable(body: object) -> None:
 
 
 async def test_a_list_longer_than_asked_is_unavailable() -> None:
-    def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, content=json.dumps([{"id": 1}, {"id": 2}]))
-
-    transport = httpx.MockTransport(handler)
-    async with upstream_client(fast_settings(), transport) as upstream:
+    body = json.dumps([{"id": 1}, {"id": 2}]).encode()
+    async with answering(200, body) as (upstream, _):
         with pytest.raises(UpstreamUnavailable, match="unexpected list"):
             await upstream.list_clients(ListQuery(1), caller())

@@ -20,7 +20,7 @@ from .auth import (
 from .drop import ConnectionDropped
 from .faults import Faults, FaultsDisabled, Target
 from .log import RecordedRequest
-from .serving import serve
+from .serving import serve, serve_in_thread
 
 __all__ = [
     "DEMO_COMPANY",
@@ -35,4 +35,5 @@ __all__ = [
     "RecordedRequest",
     "Target",
     "serve",
+    "serve_in_thread",
 ]

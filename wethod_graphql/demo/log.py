@@ -1,14 +1,15 @@
 """The request log: what the demo API was asked, and how it answered.
 
 Contract:
-- every request but the `/_demo/` admin ones is recorded once it is answered,
-  oldest first, at most `capacity` of them (older ones fall off);
+- every request but the `/_demo/` admin ones is recorded as its answer
+  starts (before the client can read any of it), oldest first, at most
+  `capacity` of them (older ones fall off);
 - `status` is the status sent, or 0 when the connection was dropped on
   purpose (no response at all);
 - `resource` is the collection path of an `/api/{name}` or
   `/api/{name}/{id}` request (`/api/clients`), `id` the item's id; both are
   None for other paths (`client_id` is the id of a client request only);
-- `in_flight` counts recorded requests being handled now, `max_in_flight`
+- `in_flight` counts requests being handled and not yet answered, `max_in_flight`
   the most ever at once since the last `clear()`;
 - safe to read from another thread than the server's (tests run the server in
   a background thread).
@@ -120,26 +121,15 @@ class RecorderMiddleware:
         if scope["type"] != "http" or scope["path"].startswith(ADMIN_PREFIX):
             await self.app(scope, receive, send)
             return
-        status = 0
+        query = scope.get("query_string", b"").decode("latin-1")
+        resource, item_id = resource_of(scope["path"])
+        recorded = False
 
-        async def send_and_note(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        self.log.enter()
-        try:
-            await self.app(scope, receive, send_and_note)
-        except ConnectionDropped:
-            raise
-        except Exception:
-            # Starlette's outer error middleware answers 500 for this.
-            status = status or 500
-            raise
-        finally:
-            query = scope.get("query_string", b"").decode("latin-1")
-            resource, item_id = resource_of(scope["path"])
+        def record(status: int) -> None:
+            nonlocal recorded
+            if recorded:
+                return
+            recorded = True
             self.log.leave(
                 RecordedRequest(
                     method=scope["method"],
@@ -151,3 +141,23 @@ class RecorderMiddleware:
                     status=status,
                 )
             )
+
+        async def send_and_note(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                # Before the first byte leaves: a client holding its answer
+                # finds its request in the log, even over a real socket.
+                record(message["status"])
+            await send(message)
+
+        self.log.enter()
+        try:
+            await self.app(scope, receive, send_and_note)
+        except ConnectionDropped:
+            record(0)
+            raise
+        except Exception:
+            # Starlette's outer error middleware answers 500 for this.
+            record(500)
+            raise
+        finally:
+            record(0)  # no response at all: the connection was dropped

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -40,6 +41,8 @@ def build_context(
     """Resolve the caller from `headers` and give it fresh loaders.
 
     Call it inside the request's task: loaders bind the running event loop.
+    The operation's deadline, `settings.request_timeout` from now, bounds
+    every upstream call the request makes.
     """
     caller = Caller.from_headers(
         headers,
@@ -47,7 +50,9 @@ def build_context(
         default_company=settings.company,
         request_id=request_id,
     )
-    loader = ResourceLoader(upstream, caller, CallBudget(settings.max_calls))
+    deadline = asyncio.get_running_loop().time() + settings.request_timeout
+    budget = CallBudget(settings.max_calls, deadline)
+    loader = ResourceLoader(upstream, caller, budget)
     return Context(caller=caller, loader=loader, max_ids=settings.max_ids)
 
 

@@ -100,13 +100,24 @@ class ResourceLoader:
             refused.add_done_callback(_note_outcome)
             return refused
         resource, target, deleted = call
+        deadline = self._budget.deadline
         if isinstance(target, ListQuery):
             request = self._upstream.list(
-                resource, target, self._caller, include=include, deleted=deleted
+                resource,
+                target,
+                self._caller,
+                include=include,
+                deleted=deleted,
+                deadline=deadline,
             )
         else:
             request = self._upstream.get(
-                resource, target, self._caller, include=include, deleted=deleted
+                resource,
+                target,
+                self._caller,
+                include=include,
+                deleted=deleted,
+                deadline=deadline,
             )
         task = asyncio.ensure_future(request)
         task.add_done_callback(_note_outcome)

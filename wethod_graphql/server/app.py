@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import httpx
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -21,7 +20,7 @@ from wethod_graphql.server.health import healthz, readyz
 from wethod_graphql.server.middleware import BodyLimitMiddleware, RequestIdMiddleware
 from wethod_graphql.server.routing import http_error
 from wethod_graphql.server.view import graphiql_options
-from wethod_graphql.upstream import UpstreamClient, create_http_client
+from wethod_graphql.upstream import UpstreamClient, create_session
 
 #: Incoming headers a browser may send cross-origin: exactly those we read.
 CORS_HEADERS = (
@@ -41,19 +40,15 @@ GZIP_MIN_BYTES = 4096
 GZIP_LEVEL = 6
 
 
-def create_app(
-    settings: Settings,
-    transport: httpx.AsyncBaseTransport | None = None,
-    hooks: Hooks | None = None,
-) -> Starlette:
-    """The service. `transport` replaces the network (the demo, tests);
-    `hooks` are the `/graphql` endpoint's steps around execution."""
+def create_app(settings: Settings, hooks: Hooks | None = None) -> Starlette:
+    """The service, calling the upstream at `settings.base_url`; `hooks` are
+    the `/graphql` endpoint's steps around execution."""
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        # One HTTP client for the process: pooled connections, closed on exit.
-        async with create_http_client(settings, transport) as http:
-            app.state.upstream = UpstreamClient(http, settings)
+        # One HTTP session for the process: pooled connections, closed on exit.
+        async with create_session(settings) as session:
+            app.state.upstream = UpstreamClient(session, settings)
             yield
 
     schema = build_schema(

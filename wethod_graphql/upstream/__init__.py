@@ -1,8 +1,8 @@
-"""The REST boundary: httpx in, typed records and `errors` out; knows no GraphQL."""
+"""The REST boundary: aiohttp in, typed records and `errors` out; knows no GraphQL."""
 
 from wethod_graphql.upstream.caller import Caller
 from wethod_graphql.upstream.client import CLIENT_INCLUDES, UpstreamClient
-from wethod_graphql.upstream.http import create_http_client
+from wethod_graphql.upstream.http import create_session
 from wethod_graphql.upstream.records import (
     ClientRecord,
     Deleted,
@@ -17,6 +17,6 @@ __all__ = [
     "Deleted",
     "ExternalIdentifierRecord",
     "UpstreamClient",
-    "create_http_client",
+    "create_session",
     "parse_client_id",
 ]

@@ -1,6 +1,6 @@
 """`UpstreamClient`: the one place that talks HTTP to the Wethod API.
 
-httpx goes in, typed records or `wethod_graphql.errors` come out: no httpx
+aiohttp goes in, typed records or `wethod_graphql.errors` come out: no aiohttp
 exception, status code or response body crosses this module's boundary.
 """
 
@@ -8,18 +8,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlencode
 
 import aiohttp
-import httpx
+from yarl import URL
 
 from wethod_graphql.config import Settings
-from wethod_graphql.errors import (
-    InputError,
-    UpstreamTimeout,
-    UpstreamUnavailable,
-)
+from wethod_graphql.errors import InputError, UpstreamTimeout, UpstreamUnavailable
 from wethod_graphql.upstream.caller import Caller
 from wethod_graphql.upstream.failures import (
     Subject,
@@ -35,10 +32,7 @@ from wethod_graphql.upstream.records import (
     parse_record,
 )
 from wethod_graphql.upstream.resources import CLIENTS, Resource, parse_id
-from wethod_graphql.upstream.retry import (
-    RETRYABLE_STATUSES,
-    RetryPolicy,
-)
+from wethod_graphql.upstream.retry import RETRYABLE_STATUSES, RetryPolicy
 
 logger = logging.getLogger(__name__)
 
@@ -48,27 +42,32 @@ CLIENT_INCLUDES = CLIENTS.includes
 #: A client body is a few kilobytes; anything near this is not a client.
 MAX_BODY_BYTES = 4 * 1024 * 1024
 
-#: What a failed attempt can raise below us: httpx's errors, aiohttp's that
-#: the transport leaves unmapped, and socket errors from in-process transports.
-TRANSPORT_ERRORS = (httpx.HTTPError, aiohttp.ClientError, OSError)
+#: What a failed attempt can raise below us: aiohttp's errors (its timeouts
+#: are `TimeoutError`s too) and socket errors.
+TRANSPORT_ERRORS = (aiohttp.ClientError, OSError)
 
 
 class UpstreamClient:
-    """Gets Wethod resources over one shared `httpx.AsyncClient`.
+    """Gets Wethod resources over one shared `aiohttp.ClientSession`.
 
     At most `settings.max_concurrency` requests are in flight at once across
     the process. Each call has a total budget of `settings.timeout` seconds,
-    retries included.
+    retries included, and ends at the latest at its operation's `deadline`
+    (event-loop time). `sleep` waits between attempts (tests record it).
     """
 
     def __init__(
         self,
-        http: httpx.AsyncClient,
+        session: aiohttp.ClientSession,
         settings: Settings,
         retry: RetryPolicy | None = None,
+        *,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
-        self._http = http
-        self._base_url = str(http.base_url).rstrip("/")
+        self._session = session
+        # Quoted once here, so each call can build its URL already encoded.
+        self._base_url = str(URL(settings.base_url.rstrip("/")))
+        self._sleep = sleep
         self._budget = settings.timeout
         self._ping_timeout = settings.ready_timeout
         self._retry = retry or RetryPolicy(
@@ -86,17 +85,22 @@ class UpstreamClient:
         *,
         include: frozenset[str] = frozenset(),
         deleted: Deleted = Deleted.EXCLUDE,
+        deadline: float | None = None,
     ) -> Any:
-        """`GET {path}/{id}` of `resource`: its record, `include` embedded."""
+        """`GET {path}/{id}` of `resource`: its record, `include` embedded.
+
+        `deadline` (the loop's clock) is the operation's: the call ends by
+        then, or by its own budget, whichever comes first.
+        """
         number = parse_id(item_id, resource)
         _check_includes(resource, include)
         headers = caller.headers()
         params = {"deleted": deleted.value}
         if include:
             params["include"] = ",".join(sorted(include))
-        subject = f"{resource.noun} {number}"
+        subject = (resource, f"{resource.noun} {number}")
         path = f"{resource.path}/{number}"
-        body = await self._get_json(path, params, headers, (resource, subject))
+        body = await self._get_json(path, params, headers, subject, deadline)
         try:
             record = parse_record(resource.record, body)
         except RecordError as error:
@@ -117,6 +121,7 @@ class UpstreamClient:
         *,
         include: frozenset[str] = frozenset(),
         deleted: Deleted = Deleted.EXCLUDE,
+        deadline: float | None = None,
     ) -> tuple[Any, ...]:
         """`GET {path}` of `resource`: one page of records, `include` embedded."""
         if not resource.listed:
@@ -127,8 +132,8 @@ class UpstreamClient:
         _check_includes(resource, include)
         headers = caller.headers()
         params = query.params(include, deleted)
-        subject = f"The {resource.name}"
-        body = await self._get_json(resource.path, params, headers, (resource, subject))
+        subject = (resource, f"The {resource.name}")
+        body = await self._get_json(resource.path, params, headers, subject, deadline)
         return parse_page(resource.record, body, query.limit)
 
     async def get_client(
@@ -138,10 +143,16 @@ class UpstreamClient:
         *,
         include: frozenset[str] = frozenset(),
         deleted: Deleted = Deleted.EXCLUDE,
+        deadline: float | None = None,
     ) -> ClientRecord:
         """`GET /api/clients/{id}`, with `include` relations embedded."""
         record: ClientRecord = await self.get(
-            CLIENTS, client_id, caller, include=include, deleted=deleted
+            CLIENTS,
+            client_id,
+            caller,
+            include=include,
+            deleted=deleted,
+            deadline=deadline,
         )
         return record
 
@@ -159,10 +170,15 @@ class UpstreamClient:
     async def ping(self) -> bool:
         """Whether the upstream answers HTTP at all (any status), quickly."""
         try:
-            await self._http.head("/", timeout=self._ping_timeout)
+            async with (
+                asyncio.timeout(self._ping_timeout),
+                self._session.head(
+                    URL(f"{self._base_url}/", encoded=True), allow_redirects=False
+                ),
+            ):
+                return True
         except TRANSPORT_ERRORS:
             return False
-        return True
 
     async def _get_json(
         self,
@@ -170,8 +186,15 @@ class UpstreamClient:
         params: dict[str, str],
         headers: dict[str, str],
         subject: Subject,
+        operation_deadline: float | None,
     ) -> object:
-        deadline = asyncio.get_running_loop().time() + self._budget
+        now = asyncio.get_running_loop().time()
+        deadline = now + self._budget
+        if operation_deadline is not None:
+            if operation_deadline <= now:
+                # The operation is out of time: not even a connection is begun.
+                raise UpstreamTimeout("The Wethod API did not answer in time.")
+            deadline = min(deadline, operation_deadline)
         try:
             async with asyncio.timeout_at(deadline):
                 return await self._get_with_retries(
@@ -193,7 +216,9 @@ class UpstreamClient:
             attempt += 1
             cause: Exception | None = None
             try:
-                response, body = await self._send(path, params, headers)
+                status, retry_after_header, body = await self._send(
+                    path, params, headers
+                )
             except TRANSPORT_ERRORS as error:
                 cause = error
                 failure = transport_failure(error)
@@ -201,17 +226,12 @@ class UpstreamClient:
                 if delay is None:
                     raise failure from error
             else:
-                if response.status_code == 200:
+                if status == 200:
                     return decode_json(body)
-                failure = error_for(
-                    response.status_code,
-                    response.headers.get("retry-after"),
-                    body,
-                    subject,
-                )
+                failure = error_for(status, retry_after_header, body, subject)
                 retry_after = getattr(failure, "retry_after", None)
                 delay = self._retry.delay(attempt, retry_after)
-                if response.status_code not in RETRYABLE_STATUSES or delay is None:
+                if status not in RETRYABLE_STATUSES or delay is None:
                     raise failure
             if asyncio.get_running_loop().time() + delay >= deadline:
                 # Waiting would spend the whole budget (a long Retry-After):
@@ -224,21 +244,21 @@ class UpstreamClient:
                 attempt,
                 delay,
             )
-            await asyncio.sleep(delay)
+            await self._sleep(delay)
 
     async def _send(
         self, path: str, params: dict[str, str], headers: dict[str, str]
-    ) -> tuple[httpx.Response, bytes]:
-        # An absolute URL spares httpx merging it with the base URL per call.
-        url = f"{self._base_url}{path}?{urlencode(params)}"
-        async with self._slots:
-            response = await self._http.send(
-                self._http.build_request("GET", url, headers=headers), stream=True
-            )
-            try:
-                return response, await _read_capped(response)
-            finally:
-                await response.aclose()
+    ) -> tuple[int, str | None, bytes]:
+        """One attempt: the status, `Retry-After` and the (capped) body."""
+        # Built already encoded (ids and enum values need no quoting), which
+        # spares aiohttp parsing and re-quoting the URL on every call.
+        url = URL(f"{self._base_url}{path}?{urlencode(params)}", encoded=True)
+        async with (
+            self._slots,
+            self._session.get(url, headers=headers, allow_redirects=False) as response,
+        ):
+            body = await _read_capped(response)
+            return response.status, response.headers.get("retry-after"), body
 
 
 def _check_includes(resource: Resource, include: frozenset[str]) -> None:
@@ -247,10 +267,12 @@ def _check_includes(resource: Resource, include: frozenset[str]) -> None:
         raise InputError(f"Unknown relation(s): {', '.join(sorted(unknown))}.")
 
 
-async def _read_capped(response: httpx.Response) -> bytes:
+async def _read_capped(response: aiohttp.ClientResponse) -> bytes:
+    if (response.content_length or 0) > MAX_BODY_BYTES:
+        raise UpstreamUnavailable("The Wethod API sent an oversized body.")
     chunks: list[bytes] = []
     size = 0
-    async for chunk in response.aiter_bytes():
+    async for chunk in response.content.iter_any():
         size += len(chunk)
         if size > MAX_BODY_BYTES:
             raise UpstreamUnavailable("The Wethod API sent an oversized body.")

@@ -8,10 +8,9 @@ name the resource (its permission, in a 403) and the item.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 
-import httpx
+import orjson
 
 from wethod_graphql.errors import (
     Failure,
@@ -41,20 +40,17 @@ _STATUS_ERRORS: Mapping[int, tuple[type[UpstreamError], str]] = {
 
 
 def transport_failure(error: Exception) -> UpstreamError:
-    # The aiohttp transport reports some non-timeouts (a dropped connection)
-    # as httpx timeouts; the cause tells them apart.
-    cause = error.__cause__
-    if isinstance(error, httpx.TimeoutException | TimeoutError) and (
-        cause is None or isinstance(cause, TimeoutError)
-    ):
+    # aiohttp's connect and read timeouts are `TimeoutError`s; everything
+    # else (refused, reset, dropped, a malformed answer) is unavailability.
+    if isinstance(error, TimeoutError):
         return UpstreamTimeout("The Wethod API did not answer in time.")
     return UpstreamUnavailable("The Wethod API could not be reached.")
 
 
 def decode_json(body: bytes) -> object:
     try:
-        return json.loads(body)
-    except ValueError as error:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError as error:
         raise UpstreamUnavailable("The Wethod API sent invalid JSON.") from error
 
 
@@ -92,8 +88,8 @@ def error_for(
 def _error_body(body: bytes) -> tuple[str | None, tuple[Failure, ...]]:
     """`key` and `failures` of an error body; nothing else of it is kept."""
     try:
-        data = json.loads(body)
-    except ValueError:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError:
         return None, ()
     if not isinstance(data, dict):
         return None, ()
