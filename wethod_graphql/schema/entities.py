@@ -1,0 +1,59 @@
+"""Federation representations: what `_entities` accepts of each.
+
+Shared by the resolver on graphql-core's path (`WethodSchema.entities_resolver`)
+and by execution plans, so both refuse a representation the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from strawberry.federation.schema import FederationAny
+
+from wethod_graphql.errors import InputError
+from wethod_graphql.upstream.resources import RESOURCES
+
+#: Entity types `_entities` resolves, by `__typename`: the key field of each,
+#: from the resources' descriptions.
+ENTITY_KEYS: Mapping[str, str] = {
+    r.type_name: r.entity_key for r in RESOURCES if r.entity_key
+}
+
+#: More representations than this in one `_entities` call is refused whole.
+MAX_REPRESENTATIONS = 1000
+
+
+def check_count(representations: list[object]) -> None:
+    """`InputError` when one `_entities` call carries too many."""
+    if len(representations) > MAX_REPRESENTATIONS:
+        raise InputError(
+            f"At most {MAX_REPRESENTATIONS} representations; "
+            f"got {len(representations)}."
+        )
+
+
+def entity_key(
+    index: int, representation: object, keys: Mapping[str, str] = ENTITY_KEYS
+) -> FederationAny:
+    """The representation cut down to `__typename` and its type's key field
+    (`keys`: the key field by `__typename`).
+
+    Raises `InputError` naming the representation's index when it is not one
+    this subgraph resolves: each representation fails on its own.
+    """
+    try:
+        return _entity_key(representation, keys)
+    except InputError as error:
+        raise InputError(f"representations[{index}]: {error}") from None
+
+
+def _entity_key(representation: object, keys: Mapping[str, str]) -> FederationAny:
+    if not isinstance(representation, dict):
+        raise InputError("expected an object")
+    typename = representation.get("__typename")
+    key = keys.get(typename) if isinstance(typename, str) else None
+    if key is None:
+        raise InputError(f"unknown __typename {str(typename)[:40]!r}")
+    if key not in representation:
+        raise InputError(f"missing the key field {key!r}")
+    return FederationAny({"__typename": typename, key: representation[key]})
