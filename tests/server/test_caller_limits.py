@@ -87,3 +87,22 @@ async def test_calls_past_the_callers_budget_fail_alone_then_requests_are_429(
 async def test_no_limit_by_default(limited: Service) -> None:
     for _ in range(20):
         assert (await post(limited, ONE)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "limited",
+    [{"rate_limit_upstream_calls": 0.01, "rate_limit_burst": 100}],  # 1 call
+    indirect=True,
+)
+async def test_a_page_of_a_list_draws_on_the_same_budget(limited: Service) -> None:
+    page = "{ clientsConnection(first: 2) { edges { node { id } } } }"
+    answered = await post(limited, page)
+    assert answered.json() == {
+        "data": {
+            "clientsConnection": {
+                "edges": [{"node": {"id": "1"}}, {"node": {"id": "2"}}]
+            }
+        }
+    }
+    refused = await post(limited, page)
+    assert refused_body(refused)["errors"][0]["extensions"]["limit"] == "upstreamCalls"
