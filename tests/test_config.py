@@ -84,6 +84,9 @@ GOOD: list[tuple[str, str, str, object]] = [
     ("WETHOD_LOG_LEVEL", "debug", "log_level", "DEBUG"),
     ("WETHOD_LOG_FORMAT", "JSON", "log_format", "json"),
     ("WETHOD_WORKERS", "4", "workers", 4),
+    ("WETHOD_METRICS", "false", "metrics", False),
+    ("WETHOD_EXPLAIN", "true", "explain", True),
+    ("WETHOD_TRACE_DOCUMENT", "yes", "trace_document", True),
 ]
 
 
@@ -97,10 +100,14 @@ def test_each_variable_is_read(env: str, raw: str, name: str, value: object) -> 
         assert getattr(settings, other) == getattr(Settings(), other), other
 
 
-def test_every_setting_but_demo_has_a_variable() -> None:
-    # Each field appears in GOOD (or is the token, tested on its own).
+def test_every_setting_but_demo_and_tracing_has_a_variable() -> None:
+    # Each field appears in GOOD (or is the token, tested on its own);
+    # tracing follows the standard OTEL_* variables (tests/test_otel_config.py).
     covered = {name for _, _, name, _ in GOOD} | {"token"}
-    assert {f.name for f in dataclasses.fields(Settings)} - covered == {"demo"}
+    assert {f.name for f in dataclasses.fields(Settings)} - covered == {
+        "demo",
+        "tracing",
+    }
 
 
 def test_the_token_is_read_as_a_secret() -> None:

@@ -1,4 +1,4 @@
-"""Imports point one way: config/errors <- upstream <- resolvers <- schema <- server <- cli."""
+"""Imports point one way: config/errors <- observe <- upstream <- resolvers <- schema <- server <- cli."""
 
 from __future__ import annotations
 
@@ -13,11 +13,21 @@ PACKAGE = Path(__file__).parents[1] / "wethod_graphql"
 ALLOWED = {
     "config": {"errors"},
     "errors": set(),
-    "upstream": {"config", "errors"},
-    "resolvers": {"config", "errors", "upstream"},
-    "schema": {"config", "errors", "upstream", "resolvers"},
-    "server": {"config", "errors", "upstream", "resolvers", "schema"},
-    "cli": {"config", "errors", "upstream", "resolvers", "schema", "server", "demo"},
+    "observe": {"config", "errors"},
+    "upstream": {"config", "errors", "observe"},
+    "resolvers": {"config", "errors", "observe", "upstream"},
+    "schema": {"config", "errors", "observe", "upstream", "resolvers"},
+    "server": {"config", "errors", "observe", "upstream", "resolvers", "schema"},
+    "cli": {
+        "config",
+        "errors",
+        "observe",
+        "upstream",
+        "resolvers",
+        "schema",
+        "server",
+        "demo",
+    },
     "demo": set(),
 }
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import strawberry
 
 from wethod_graphql.errors import InputError
+from wethod_graphql.observe.record import ResponsePath
 from wethod_graphql.resolvers.context import Context
 from wethod_graphql.resolvers.loaders import ClientKey
 from wethod_graphql.resolvers.lookahead import include_paths
@@ -25,7 +26,7 @@ CLIENT_TYPE = "Client"
 async def client(info: Info, id: str, deleted: DeletionFilter) -> ClientRecord:
     """One client; `NotFound` when it does not exist under `deleted`."""
     key = ClientKey(parse_client_id(id), deleted, _includes(info))
-    return await info.context.clients.load(key)
+    return await info.context.clients.load(key, _path(info))
 
 
 async def clients(
@@ -42,8 +43,15 @@ async def clients(
     numbers = [parse_client_id(id) for id in ids]
     include = _includes(info)
     loader = info.context.clients
+    path = _path(info)
     results = await asyncio.gather(
-        *(loader.load(ClientKey(number, deleted, include)) for number in numbers),
+        *(
+            loader.load(
+                ClientKey(number, deleted, include),
+                None if path is None else [*path, index],
+            )
+            for index, number in enumerate(numbers)
+        ),
         return_exceptions=True,
     )
     return [_item(result) for result in results]
@@ -52,7 +60,12 @@ async def clients(
 async def client_reference(info: Info, id: str) -> ClientRecord:
     """A federation reference: archived clients resolve too (`deletedAt` set)."""
     key = ClientKey(parse_client_id(id), DeletionFilter.INCLUDE, _includes(info))
-    return await info.context.clients.load(key)
+    return await info.context.clients.load(key, _path(info))
+
+
+def _path(info: Info) -> ResponsePath | None:
+    """Where this field's answer goes, when the request explains its calls."""
+    return info.path.as_list() if info.context.clients.explains else None
 
 
 def _includes(info: Info) -> frozenset[str]:

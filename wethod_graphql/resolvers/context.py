@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from wethod_graphql.config import Settings
+from wethod_graphql.observe.record import current_request
 from wethod_graphql.resolvers.loaders import ClientLoader
 from wethod_graphql.upstream import Caller, UpstreamClient
 
@@ -41,9 +42,11 @@ def build_context(
         default_company=settings.company,
         request_id=request_id,
     )
+    record = current_request.get()
     loader = ClientLoader(
         upstream,
         caller,
         max_calls=settings.max_calls,
+        explain=record is not None and record.explain,
     )
     return Context(caller=caller, clients=loader, max_ids=settings.max_ids)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from aiodataloader import DataLoader
 
 from wethod_graphql.errors import InputError
+from wethod_graphql.observe.record import ResponsePath
 from wethod_graphql.upstream import Caller, ClientRecord, DeletionFilter, UpstreamClient
 
 
@@ -45,11 +46,16 @@ class ClientLoader:
         upstream: UpstreamClient,
         caller: Caller,
         max_calls: int,
+        explain: bool = False,
     ) -> None:
+        """With `explain`, each call keeps the response paths it served."""
         self._upstream = upstream
         self._caller = caller
         self._calls_left = max_calls
         self._max_calls = max_calls
+        self._served: dict[tuple[int, DeletionFilter], list[ResponsePath]] | None = (
+            {} if explain else None
+        )
         # aiodataloader binds the running loop here: build it inside a request.
         self._loader: DataLoader[ClientKey, asyncio.Future[ClientRecord]] = DataLoader(
             # No batch size: a split batch could fetch one client twice, once
@@ -58,13 +64,24 @@ class ClientLoader:
             batch_load_fn=self._load_batch
         )
 
-    async def load(self, key: ClientKey) -> ClientRecord:
+    @property
+    def explains(self) -> bool:
+        """Whether `load` wants the response path it serves."""
+        return self._served is not None
+
+    async def load(
+        self, key: ClientKey, path: ResponsePath | None = None
+    ) -> ClientRecord:
         """The client for `key`, or the `WethodGraphQLError` for it.
+
+        `path`, when explaining, is where the answer goes in the response.
 
         Both awaits are shielded: graphql-core cancels a sibling field when a
         non-null error nulls their parent, and cancelling a future or task
         that other fields await would turn their results into an HTTP 500.
         """
+        if path is not None and self._served is not None:
+            self._served.setdefault((key.id, key.deleted), []).append(path)
         call = await asyncio.shield(self._loader.load(key))
         return await asyncio.shield(call)
 
@@ -104,7 +121,13 @@ class ClientLoader:
         self._calls_left -= 1
         call = asyncio.ensure_future(
             self._upstream.get_client(
-                client_id, self._caller, include=include, deleted=deleted
+                client_id,
+                self._caller,
+                include=include,
+                deleted=deleted,
+                served=None
+                if self._served is None
+                else self._served.setdefault((client_id, deleted), []),
             )
         )
         call.add_done_callback(_retrieve)

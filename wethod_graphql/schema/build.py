@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Sequence
+from functools import partial
 from inspect import isawaitable
 from typing import Any, TypeGuard, cast
 
@@ -20,6 +21,8 @@ from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from wethod_graphql.errors import InputError
+from wethod_graphql.observe.observer import NO_OBSERVER, Observer
+from wethod_graphql.observe.record import current_request
 from wethod_graphql.schema.clients import Client
 from wethod_graphql.schema.errors import (
     ErrorCodes,
@@ -27,7 +30,8 @@ from wethod_graphql.schema.errors import (
     present,
 )
 from wethod_graphql.schema.limits import limit_rules
-from wethod_graphql.schema.operations import Operation, PreparedOperations
+from wethod_graphql.schema.observing import observe_operation
+from wethod_graphql.schema.operations import Operation, Prepared, PreparedOperations
 from wethod_graphql.schema.query import Query
 
 #: Entity types `_entities` resolves, by `__typename`.
@@ -69,6 +73,7 @@ class WethodSchema(strawberry.federation.Schema):
         self,
         *args: Any,
         validation_rules: Sequence[type[ASTValidationRule]] = (),
+        observer: Observer = NO_OBSERVER,
         **kwargs: Any,
     ) -> None:
         if "extensions" in kwargs:
@@ -95,6 +100,7 @@ class WethodSchema(strawberry.federation.Schema):
                 "WethodSchema's prepared path runs no operation directive, no "
                 "incremental delivery and keeps field suggestions."
             )
+        self._observer = observer
         self.operations = PreparedOperations(
             self._schema,
             (*specified_rules, *rules),
@@ -114,12 +120,42 @@ class WethodSchema(strawberry.federation.Schema):
         allowed_operation_types: Iterable[OperationType] | None = None,
         operation_extensions: dict[str, Any] | None = None,
     ) -> ExecutionResult:
+        """The result; the operation noted, traced and explained when asked."""
+        prepared = self.operations.prepare(query) if query else None
+        run = partial(
+            self._execute,
+            prepared,
+            query,
+            variable_values,
+            context_value,
+            root_value,
+            operation_name,
+            allowed_operation_types,
+            operation_extensions,
+        )
+        record = current_request.get()
+        if record is None and self._observer.tracing is None:
+            return await run()
+        return await observe_operation(
+            self._observer, record, prepared, operation_name, query, run
+        )
+
+    async def _execute(
+        self,
+        prepared: Prepared | None,
+        query: str | None,
+        variable_values: dict[str, Any] | None,
+        context_value: Any | None,
+        root_value: Any | None,
+        operation_name: str | None,
+        allowed_operation_types: Iterable[OperationType] | None,
+        operation_extensions: dict[str, Any] | None,
+    ) -> ExecutionResult:
         allowed = (
             DEFAULT_ALLOWED_OPERATION_TYPES
             if allowed_operation_types is None
             else allowed_operation_types
         )
-        prepared = self.operations.prepare(query) if query else None
         if prepared is not None and not prepared.parsed:
             return _refused(prepared.errors, parsed=False, operation_name=None)
         operation = prepared.choose(operation_name) if prepared else None
@@ -248,10 +284,16 @@ def _answer(
     )
 
 
-def build_schema(*, max_depth: int = 15, max_aliases: int = 100) -> WethodSchema:
+def build_schema(
+    *,
+    max_depth: int = 15,
+    max_aliases: int = 100,
+    observer: Observer = NO_OBSERVER,
+) -> WethodSchema:
     """The schema, with its validation rules built once (not per request)."""
     return WethodSchema(
         query=Query,
         types=[Client],
         validation_rules=limit_rules(max_depth, max_aliases),
+        observer=observer,
     )

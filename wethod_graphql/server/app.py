@@ -16,6 +16,12 @@ from wethod_graphql.schema.build import build_schema
 from wethod_graphql.server.graphiql import graphiql_routes, render_graphiql
 from wethod_graphql.server.health import healthz, readyz
 from wethod_graphql.server.middleware import BodyLimitMiddleware, RequestIdMiddleware
+from wethod_graphql.server.observing import (
+    ObserveMiddleware,
+    close_observer,
+    create_observer,
+    metrics_endpoint,
+)
 from wethod_graphql.server.view import GraphQLView, graphiql_options
 from wethod_graphql.upstream import UpstreamClient, create_http_client
 
@@ -27,6 +33,7 @@ CORS_HEADERS = (
     "traceparent",
     "tracestate",
     "x-request-id",
+    "wethod-explain",
 )
 
 
@@ -35,15 +42,22 @@ def create_app(
 ) -> Starlette:
     """The service. `transport` replaces the network (the demo, tests)."""
 
+    observer = create_observer(settings)
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         # One HTTP client for the process: pooled connections, closed on exit.
-        async with create_http_client(settings, transport) as http:
-            app.state.upstream = UpstreamClient(http, settings)
-            yield
+        try:
+            async with create_http_client(settings, transport) as http:
+                app.state.upstream = UpstreamClient(http, settings, observer=observer)
+                yield
+        finally:
+            await close_observer(observer)
 
     schema = build_schema(
-        max_depth=settings.max_depth, max_aliases=settings.max_aliases
+        max_depth=settings.max_depth,
+        max_aliases=settings.max_aliases,
+        observer=observer,
     )
     options = graphiql_options(settings) if settings.graphiql else None
     ide_page = render_graphiql(options) if options else None
@@ -55,8 +69,17 @@ def create_app(
     ]
     if options:
         routes += graphiql_routes(options)
+    if observer.metrics is not None:
+        routes.append(
+            Route("/metrics", metrics_endpoint(observer.metrics), methods=["GET"])
+        )
     middleware = [
         Middleware(RequestIdMiddleware),
+        Middleware(
+            ObserveMiddleware,
+            observer=observer,
+            explain_allowed=settings.explain or settings.demo,
+        ),
         Middleware(BodyLimitMiddleware, max_bytes=settings.max_body),
     ]
     if settings.cors_origins:

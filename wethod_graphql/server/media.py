@@ -11,7 +11,10 @@ from collections.abc import Mapping
 
 from starlette.responses import JSONResponse
 
+from wethod_graphql.observe.record import current_request
+
 GRAPHQL_RESPONSE = "application/graphql-response+json"
+BAD_REQUEST = "BAD_REQUEST"
 JSON = "application/json"
 
 
@@ -32,8 +35,11 @@ def preferred_media_type(accept: str | None) -> str:
 
 def request_error(accept: str | None, message: str, status: int) -> JSONResponse:
     """The body of a request refused before GraphQL, in the media type asked for."""
+    record = current_request.get()
+    if record is not None:
+        record.error_codes.append(BAD_REQUEST)
     return JSONResponse(
-        {"errors": [{"message": message, "extensions": {"code": "BAD_REQUEST"}}]},
+        {"errors": [{"message": message, "extensions": {"code": BAD_REQUEST}}]},
         status_code=status,
         media_type=preferred_media_type(accept),
     )

@@ -1,4 +1,4 @@
-"""ASGI middleware: request ids, access log and the request body cap.
+"""ASGI middleware: request ids and the request body cap.
 
 Plain ASGI (not `BaseHTTPMiddleware`), so bodies stream through untouched and
 nothing is buffered twice.
@@ -6,8 +6,6 @@ nothing is buffered twice.
 
 from __future__ import annotations
 
-import logging
-import time
 import uuid
 
 from starlette.datastructures import Headers, MutableHeaders
@@ -18,11 +16,9 @@ from wethod_graphql.server.logs import request_id_var
 from wethod_graphql.server.media import request_error
 from wethod_graphql.upstream.caller import REQUEST_ID
 
-access_log = logging.getLogger("wethod_graphql.access")
-
 
 class RequestIdMiddleware:
-    """Takes a well-formed `X-Request-Id` or makes one; logs each request.
+    """Takes a well-formed `X-Request-Id` or makes one.
 
     The id is echoed on the response, set for logging, and kept in
     `scope["state"]["request_id"]` for the GraphQL context.
@@ -39,26 +35,15 @@ class RequestIdMiddleware:
         request_id = incoming if REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
         token = request_id_var.set(request_id)
-        started = time.perf_counter()
-        status = 500
 
         async def send_with_id(message: Message) -> None:
-            nonlocal status
             if message["type"] == "http.response.start":
-                status = message["status"]
                 MutableHeaders(scope=message)["x-request-id"] = request_id
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_id)
         finally:
-            access_log.info(
-                '"%s %s" %d %.1fms',
-                scope["method"],
-                scope["path"],
-                status,
-                (time.perf_counter() - started) * 1000,
-            )
             request_id_var.reset(token)
 
 

@@ -8,29 +8,23 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
 import re
-from collections.abc import Mapping
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
-import aiohttp
 import httpx
 
 from wethod_graphql.config import Settings
-from wethod_graphql.errors import (
-    Failure,
-    Forbidden,
-    InputError,
-    NotFound,
-    PreconditionFailed,
-    RateLimited,
-    Unauthenticated,
-    UpstreamBadRequest,
-    UpstreamError,
-    UpstreamTimeout,
-    UpstreamUnavailable,
-)
+from wethod_graphql.errors import InputError, UpstreamTimeout, UpstreamUnavailable
+from wethod_graphql.observe.calls import CallObservation
+from wethod_graphql.observe.observer import NO_OBSERVER, Observer
+from wethod_graphql.observe.record import ResponsePath
 from wethod_graphql.upstream.caller import Caller
+from wethod_graphql.upstream.failures import (
+    TRANSPORT_ERRORS,
+    failure_for,
+    outcome,
+    transport_failure,
+)
 from wethod_graphql.upstream.records import (
     MAX_ID,
     ClientRecord,
@@ -38,13 +32,7 @@ from wethod_graphql.upstream.records import (
     RecordError,
     parse_client,
 )
-from wethod_graphql.upstream.retry import (
-    RETRYABLE_STATUSES,
-    RetryPolicy,
-    parse_retry_after,
-)
-
-logger = logging.getLogger(__name__)
+from wethod_graphql.upstream.retry import RETRYABLE_STATUSES, RetryPolicy
 
 #: Relations `GET /api/clients/{id}` can embed, in dot-notation.
 CLIENT_INCLUDES = frozenset({"externalIdentifiers"})
@@ -52,18 +40,7 @@ CLIENT_INCLUDES = frozenset({"externalIdentifiers"})
 #: A client body is a few kilobytes; anything near this is not a client.
 MAX_BODY_BYTES = 4 * 1024 * 1024
 
-#: What a failed attempt can raise below us: httpx's errors, aiohttp's that
-#: the transport leaves unmapped, and socket errors from in-process transports.
-TRANSPORT_ERRORS = (httpx.HTTPError, aiohttp.ClientError, OSError)
-
 _ID = re.compile(r"[0-9]{1,19}")
-
-_STATUS_ERRORS: Mapping[int, tuple[type[UpstreamError], str]] = {
-    401: (Unauthenticated, "The Wethod API did not accept the credentials."),
-    403: (Forbidden, "The credentials do not allow viewing clients (crm.view)."),
-    404: (NotFound, "{subject} was not found."),
-    412: (PreconditionFailed, "The Wethod API refused the company or version."),
-}
 
 
 def parse_client_id(value: str | int) -> int:
@@ -88,9 +65,13 @@ class UpstreamClient:
         http: httpx.AsyncClient,
         settings: Settings,
         retry: RetryPolicy | None = None,
+        observer: Observer | None = None,
     ) -> None:
         self._http = http
         self._base_url = str(http.base_url).rstrip("/")
+        base = urlsplit(self._base_url)
+        self._host, self._port = base.hostname or "", base.port
+        self._observer = observer or NO_OBSERVER
         self._budget = settings.timeout
         self._ping_timeout = settings.ready_timeout
         self._retry = retry or RetryPolicy(
@@ -107,8 +88,14 @@ class UpstreamClient:
         *,
         include: frozenset[str] = frozenset(),
         deleted: DeletionFilter = DeletionFilter.EXCLUDE,
+        served: list[ResponsePath] | None = None,
     ) -> ClientRecord:
-        """`GET /api/clients/{id}`, with `include` relations embedded."""
+        """`GET /api/clients/{id}`, with `include` relations embedded.
+
+        `served` is the list of response paths the answer will go into, kept
+        by reference for `extensions.upstream` (explain); the caller may add
+        to it while the call runs.
+        """
         number = parse_client_id(client_id)
         unknown = include - CLIENT_INCLUDES
         if unknown:
@@ -118,7 +105,18 @@ class UpstreamClient:
         if include:
             params["include"] = ",".join(sorted(include))
         subject = f"Client {number}"
-        body = await self._get_json(f"/api/clients/{number}", params, headers, subject)
+        call = self._observer.upstream_call(
+            "clients",
+            "/api/clients/{id}",
+            self._host,
+            self._port,
+            f"/api/clients/{number}",
+            params,
+            served,
+        )
+        body = await self._get_json(
+            call, f"/api/clients/{number}", params, headers, subject
+        )
         try:
             record = parse_client(body)
         except RecordError as error:
@@ -138,19 +136,31 @@ class UpstreamClient:
         return True
 
     async def _get_json(
-        self, path: str, params: dict[str, str], headers: dict[str, str], subject: str
+        self,
+        call: CallObservation,
+        path: str,
+        params: dict[str, str],
+        headers: dict[str, str],
+        subject: str,
     ) -> object:
         deadline = asyncio.get_running_loop().time() + self._budget
         try:
             async with asyncio.timeout_at(deadline):
-                return await self._get_with_retries(
-                    path, params, headers, subject, deadline
+                body = await self._get_with_retries(
+                    call, path, params, headers, subject, deadline
                 )
         except TimeoutError as error:
+            call.ended(error)
             raise UpstreamTimeout("The Wethod API did not answer in time.") from error
+        except BaseException as error:
+            call.ended(error)
+            raise
+        call.ended(None)
+        return body
 
     async def _get_with_retries(
         self,
+        call: CallObservation,
         path: str,
         params: dict[str, str],
         headers: dict[str, str],
@@ -162,17 +172,17 @@ class UpstreamClient:
             attempt += 1
             cause: Exception | None = None
             try:
-                response, body = await self._send(path, params, headers)
+                response, body = await self._send(call, path, params, headers)
             except TRANSPORT_ERRORS as error:
                 cause = error
-                failure = _transport_failure(error)
+                failure = transport_failure(error)
                 delay = self._retry.delay(attempt, None)
                 if delay is None:
                     raise failure from error
             else:
                 if response.status_code == 200:
                     return _json(body)
-                failure = _error_for(response, body, subject)
+                failure = failure_for(response, body, subject)
                 retry_after = getattr(failure, "retry_after", None)
                 delay = self._retry.delay(attempt, retry_after)
                 if response.status_code not in RETRYABLE_STATUSES or delay is None:
@@ -181,39 +191,33 @@ class UpstreamClient:
                 # Waiting would spend the whole budget (a long Retry-After):
                 # report what the upstream said now, not a timeout later.
                 raise failure from cause
-            logger.info(
-                "upstream %s failed (%s), retry %d in %.2fs",
-                path,
-                failure.status or type(failure).__name__,
-                attempt,
-                delay,
-            )
+            call.retrying(outcome(cause) if cause is not None else response.status_code)
             await asyncio.sleep(delay)
 
     async def _send(
-        self, path: str, params: dict[str, str], headers: dict[str, str]
+        self,
+        call: CallObservation,
+        path: str,
+        params: dict[str, str],
+        headers: dict[str, str],
     ) -> tuple[httpx.Response, bytes]:
         # An absolute URL spares httpx merging it with the base URL per call.
         url = f"{self._base_url}{path}?{urlencode(params)}"
         async with self._slots:
-            response = await self._http.send(
-                self._http.build_request("GET", url, headers=headers), stream=True
-            )
+            sent = call.attempt_started(headers)
             try:
-                return response, await _read_capped(response)
-            finally:
-                await response.aclose()
-
-
-def _transport_failure(error: Exception) -> UpstreamError:
-    # The aiohttp transport reports some non-timeouts (a dropped connection)
-    # as httpx timeouts; the cause tells them apart.
-    cause = error.__cause__
-    if isinstance(error, httpx.TimeoutException | TimeoutError) and (
-        cause is None or isinstance(cause, TimeoutError)
-    ):
-        return UpstreamTimeout("The Wethod API did not answer in time.")
-    return UpstreamUnavailable("The Wethod API could not be reached.")
+                response = await self._http.send(
+                    self._http.build_request("GET", url, headers=sent), stream=True
+                )
+                try:
+                    body = await _read_capped(response)
+                finally:
+                    await response.aclose()
+            except BaseException as error:
+                call.attempt_ended(outcome(error))
+                raise
+            call.attempt_ended(response.status_code)
+            return response, body
 
 
 def _json(body: bytes) -> object:
@@ -232,47 +236,3 @@ async def _read_capped(response: httpx.Response) -> bytes:
             raise UpstreamUnavailable("The Wethod API sent an oversized body.")
         chunks.append(chunk)
     return b"".join(chunks)
-
-
-def _error_for(response: httpx.Response, body: bytes, subject: str) -> UpstreamError:
-    """The exception for a non-200 answer about `subject` ("Client 7").
-
-    Of the body only `key` and `failures` are kept; the upstream's framework
-    fields and message stay behind.
-    """
-    status = response.status_code
-    key, failures = _error_body(body)
-    if status == 400:
-        return UpstreamBadRequest(
-            "The Wethod API rejected the request.", failures=failures, key=key
-        )
-    if status == 429:
-        return RateLimited(
-            "The Wethod API is rate limiting this service.",
-            retry_after=parse_retry_after(response.headers.get("retry-after")),
-            key=key,
-        )
-    if status in _STATUS_ERRORS:
-        kind, message = _STATUS_ERRORS[status]
-        return kind(message.format(subject=subject), status=status, key=key)
-    return UpstreamUnavailable(
-        f"The Wethod API answered with status {status}.", status=status, key=key
-    )
-
-
-def _error_body(body: bytes) -> tuple[str | None, tuple[Failure, ...]]:
-    """`key` and `failures` of an error body; nothing else of it is kept."""
-    try:
-        data = json.loads(body)
-    except ValueError:
-        return None, ()
-    if not isinstance(data, dict):
-        return None, ()
-    key = data.get("key")
-    raw_failures = data.get("failures")
-    failures = tuple(
-        Failure(str(item.get("field", "")), str(item.get("message", "")))
-        for item in (raw_failures if isinstance(raw_failures, list) else [])[:50]
-        if isinstance(item, dict)
-    )
-    return (key if isinstance(key, str) else None), failures
