@@ -14,7 +14,10 @@ it), and any worker's `/metrics` sums them all.
 from __future__ import annotations
 
 import os
-from collections.abc import Hashable
+import tempfile
+from collections.abc import Hashable, Iterator, MutableMapping
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Generic, TypeVar
 
 from prometheus_client import (
@@ -23,6 +26,7 @@ from prometheus_client import (
     Counter,
     Gauge,
     Histogram,
+    disable_created_metrics,
     generate_latest,
 )
 from prometheus_client.multiprocess import MultiProcessCollector
@@ -69,6 +73,9 @@ class Metrics:
     """
 
     def __init__(self) -> None:
+        # `*_created` series double the output and say nothing a restart
+        # does not; the switch is the library's, for the whole process.
+        disable_created_metrics()  # type: ignore[no-untyped-call]
         self.registry = CollectorRegistry(auto_describe=True)
         self._multiprocess_dir = os.environ.get(MULTIPROCESS_ENV)
         registry = self.registry
@@ -154,3 +161,26 @@ class Metrics:
         registry = CollectorRegistry()
         MultiProcessCollector(registry, path=self._multiprocess_dir)  # type: ignore[no-untyped-call]
         return generate_latest(registry)
+
+
+@contextmanager
+def multiprocess_directory(environ: MutableMapping[str, str]) -> Iterator[str]:
+    """A directory for the workers' metric files, named in `environ`.
+
+    The operator's `PROMETHEUS_MULTIPROC_DIR` when set (emptied of an earlier
+    run's files, which would otherwise be summed in), else a temporary one,
+    removed afterwards. Set before the workers start, so that each imports
+    prometheus-client in multiprocess mode.
+    """
+    given = environ.get(MULTIPROCESS_ENV)
+    if given:
+        for stale in Path(given).glob("*.db"):
+            stale.unlink()
+        yield given
+        return
+    with tempfile.TemporaryDirectory(prefix="wethod-graphql-metrics-") as directory:
+        environ[MULTIPROCESS_ENV] = directory
+        try:
+            yield directory
+        finally:
+            environ.pop(MULTIPROCESS_ENV, None)
