@@ -141,14 +141,15 @@ class CallObservation:
     def _log_failure(self, outcome: int | str) -> None:
         query = redact_query(self._params)
         failure = f"status {outcome}" if isinstance(outcome, int) else outcome
+        host = self._host if self._port is None else f"{self._host}:{self._port}"
         logger.warning(
             "upstream GET %s%s failed: %s (attempt %d)",
-            self._host,
+            host,
             self._path,
             failure,
             self._attempt,
             extra={
-                "host": self._host,
+                "host": host,
                 "path": self._path,
                 "query": query,
                 "attempt": self._attempt,
