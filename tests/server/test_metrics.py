@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from collections import Counter
 from collections.abc import AsyncIterator
 
@@ -180,3 +181,47 @@ async def test_operation_names_are_a_bounded_label(
     }
     assert names == {"One": 2, "Two": 1, "other": 2}
     assert DEMO_HEADERS  # the queries above carried the demo credentials
+
+
+def closed_port_url() -> str:
+    """A loopback URL where nothing listens (the port was free a moment ago)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{probe.getsockname()[1]}"
+
+
+async def test_attempts_without_an_answer_are_labelled(demo: DemoApi) -> None:
+    unreachable = fast_settings(base_url=closed_port_url(), retries=2)
+    async with start_service(unreachable, demo, over_network=True) as service:
+        await service.query('{ client(id: "1") { id } }')
+        refused = await scrape(service)
+    assert (
+        value(
+            refused,
+            "wethod_graphql_upstream_requests_total",
+            resource="clients",
+            status="connect_error",
+        )
+        == 2
+    )
+    assert (
+        value(refused, "wethod_graphql_upstream_retries_total", reason="connect_error")
+        == 1
+    )
+
+    demo.faults.delay(1, 2.0)
+    slow = fast_settings(timeout=0.3, read_timeout=0.2, retries=1)
+    async with start_service(slow, demo) as service:
+        body = await service.query('{ client(id: "1") { id } }')
+        timed_out = await scrape(service)
+    assert body["errors"][0]["extensions"]["code"] == "UPSTREAM_TIMEOUT"
+    assert (
+        value(
+            timed_out,
+            "wethod_graphql_upstream_requests_total",
+            resource="clients",
+            status="timeout",
+        )
+        == 1
+    )
+    assert value(timed_out, "wethod_graphql_upstream_in_flight") == 0

@@ -41,6 +41,13 @@ _STATUS_ERRORS: Mapping[int, tuple[type[UpstreamError], str]] = {
 }
 
 
+_CONNECT_ERRORS = (
+    httpx.ConnectError,
+    aiohttp.ClientConnectorError,
+    ConnectionRefusedError,
+)
+
+
 def outcome(error: BaseException) -> str:
     """What an attempt that got no usable answer is counted as."""
     if isinstance(error, asyncio.CancelledError):
@@ -49,12 +56,11 @@ def outcome(error: BaseException) -> str:
     if isinstance(error, UpstreamError):
         return "invalid_body"  # an answer, but oversized
     if isinstance(error, TRANSPORT_ERRORS):
-        failure = transport_failure(error)
-        if isinstance(failure, UpstreamTimeout):
+        if isinstance(transport_failure(error), UpstreamTimeout):
             return "timeout"
-        if isinstance(
-            error, httpx.ConnectError | aiohttp.ClientConnectorError | ConnectionError
-        ) and not isinstance(error, ConnectionResetError):
+        # The aiohttp transport reports a refused connection as an httpx
+        # connect timeout caused by aiohttp's connector error.
+        if any(isinstance(e, _CONNECT_ERRORS) for e in (error, error.__cause__)):
             return "connect_error"
         return "dropped"
     return "error"
