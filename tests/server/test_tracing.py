@@ -6,6 +6,9 @@ A small OTLP/HTTP receiver on loopback collects what the service exports;
 
 from __future__ import annotations
 
+import io
+import json
+import logging
 import subprocess
 import sys
 import textwrap
@@ -26,6 +29,7 @@ from starlette.routing import Route
 from tests.conftest import DEMO_HEADERS, Service, fast_settings, start_service
 from tests.servers import run_in_thread
 from wethod_graphql.demo import DEMO_COMPANY, DEMO_TOKEN, DemoApi
+from wethod_graphql.server.logs import JsonFormatter, RequestIdFilter
 
 TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
 PARENT_ID = "00f067aa0ba902b7"
@@ -143,6 +147,30 @@ async def test_the_span_tree_of_one_request(receiver: Receiver, demo: DemoApi) -
         assert DEMO_TOKEN not in str(values)
         assert DEMO_COMPANY not in str(values)
         assert SECRET_VARIABLE not in values
+
+
+async def test_log_lines_carry_the_trace(traced: Traced) -> None:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(RequestIdFilter())
+    handler.setFormatter(JsonFormatter())
+    root = logging.getLogger()
+    root.addHandler(handler)
+    level = root.level
+    root.setLevel(logging.INFO)
+    try:
+        await traced.service.query(
+            '{ client(id: "1") { id } }',
+            headers={**DEMO_HEADERS, "traceparent": TRACEPARENT},
+        )
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+    entries = [json.loads(line) for line in stream.getvalue().splitlines()]
+    (access,) = [e for e in entries if e["logger"] == "wethod_graphql.access"]
+    assert access["trace_id"] == TRACE_ID
+    assert len(access["span_id"]) == 16
+    assert access["span_id"] != PARENT_ID
 
 
 async def test_a_request_without_traceparent_starts_a_trace(
