@@ -69,6 +69,11 @@ class ClientLoader:
         """Whether `load` wants the response path it serves."""
         return self._served is not None
 
+    def serve(self, key: ClientKey, path: ResponsePath) -> None:
+        """Notes, when explaining, that `key`'s answer goes to `path`."""
+        if self._served is not None:
+            self._served.setdefault((key.id, key.deleted), []).append(path)
+
     async def load(
         self, key: ClientKey, path: ResponsePath | None = None
     ) -> ClientRecord:
@@ -80,8 +85,8 @@ class ClientLoader:
         non-null error nulls their parent, and cancelling a future or task
         that other fields await would turn their results into an HTTP 500.
         """
-        if path is not None and self._served is not None:
-            self._served.setdefault((key.id, key.deleted), []).append(path)
+        if path is not None:
+            self.serve(key, path)
         call = await asyncio.shield(self._loader.load(key))
         return await asyncio.shield(call)
 
