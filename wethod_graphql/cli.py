@@ -13,10 +13,10 @@ import gc
 import logging
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
-import httpx
 import uvicorn
 from starlette.applications import Starlette
 from starlette.datastructures import Secret
@@ -126,10 +126,15 @@ def _serve(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
                 "WETHOD_WORKERS: --demo serves from one process; use 1 worker."
             )
         return _serve_workers(args, variables, settings)
-    transport: httpx.AsyncBaseTransport | None = None
     if args.demo:
-        settings, transport = _demo_wiring(settings)
-    app = freeze_startup_objects(create_app(settings, transport))
+        with _demo_upstream(settings) as demo_settings:
+            return _serve_one(args, demo_settings)
+    return _serve_one(args, settings)
+
+
+def _serve_one(args: argparse.Namespace, settings: Settings) -> int:
+    """One process serving until stopped."""
+    app = freeze_startup_objects(create_app(settings))
     configure_logging(settings.log_level, settings.log_format)
     config = uvicorn.Config(app, host=args.host, port=args.port, **_UVICORN)
     # uvicorn's loop factory: uvloop when installed, as `uvicorn.run` would.
@@ -217,17 +222,22 @@ def worker_app() -> Starlette:
         sys.exit(STARTUP_FAILURE)
 
 
-def _demo_wiring(settings: Settings) -> tuple[Settings, httpx.AsyncBaseTransport]:
-    """The service wired to an in-process demo API, with its credentials."""
-    from wethod_graphql.demo import DEMO_COMPANY, DEMO_TOKEN, DemoApi
+@contextmanager
+def _demo_upstream(settings: Settings) -> Iterator[Settings]:
+    """A demo API on a loopback port of its own, and settings that call it.
 
-    demo = settings.replace(
-        demo=True,
-        base_url="http://demo-api.invalid",
-        token=Secret(DEMO_TOKEN),
-        company=DEMO_COMPANY,
-    )
-    return demo, httpx.ASGITransport(app=DemoApi().app)
+    It runs in a thread of this process while the block lasts; the service
+    reaches it over the same HTTP client as the real API, with its credentials.
+    """
+    from wethod_graphql.demo import DEMO_COMPANY, DEMO_TOKEN, DemoApi, serve_in_thread
+
+    with serve_in_thread(DemoApi()) as base_url:
+        yield settings.replace(
+            demo=True,
+            base_url=base_url,
+            token=Secret(DEMO_TOKEN),
+            company=DEMO_COMPANY,
+        )
 
 
 async def _run(server: uvicorn.Server, *, graphiql: bool) -> int:

@@ -45,6 +45,7 @@ class Settings:
     company: str | None = None
     token: Secret | None = None
     timeout: float = 10.0
+    request_timeout: float = 30.0
     connect_timeout: float = 3.0
     read_timeout: float = 5.0
     retries: int = 3
@@ -80,7 +81,13 @@ class Settings:
             lambda v: bool(_API_VERSION.fullmatch(v)),
             "a date like 2024-06-15",
         )
-        for name in ("timeout", "connect_timeout", "read_timeout", "ready_timeout"):
+        for name in (
+            "timeout",
+            "request_timeout",
+            "connect_timeout",
+            "read_timeout",
+            "ready_timeout",
+        ):
             _check(
                 getattr(self, name), _env_name(name), _positive, "a finite number > 0"
             )
@@ -259,6 +266,7 @@ _PARSERS: dict[str, Callable[[str, str], Any]] = {
     "company": _text,
     "token": _secret,
     "timeout": _number(float),
+    "request_timeout": _number(float),
     "connect_timeout": _number(float),
     "read_timeout": _number(float),
     "retries": _number(int),

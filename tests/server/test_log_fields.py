@@ -97,7 +97,7 @@ async def test_json_lines_are_objects_with_fields(
     assert [e["attempt"] for e in failures] == [1, 2, 3]
     for failure in failures:
         assert failure["status"] == 503
-        assert failure["host"] == "demo"
+        assert failure["host"] == service.demo.requests[0].headers["host"]
         assert failure["path"] == "/api/clients/1"
         assert failure["query"] == "deleted=exclude"
     assert_no_secret(captured.getvalue())

@@ -214,26 +214,24 @@ def test_with_tracing_off_the_sdk_is_never_imported() -> None:
         import asyncio, sys
         import httpx
         from wethod_graphql.config import Settings
-        from wethod_graphql.demo import DEMO_COMPANY, DEMO_TOKEN, DemoApi
+        from wethod_graphql.demo import DEMO_COMPANY, DEMO_TOKEN, DemoApi, serve_in_thread
         from wethod_graphql.server.app import create_app
 
         async def main():
-            app = create_app(
-                Settings(base_url="http://demo"),
-                transport=httpx.ASGITransport(app=DemoApi().app),
-            )
-            async with app.router.lifespan_context(app), httpx.AsyncClient(
-                transport=httpx.ASGITransport(app=app), base_url="http://s"
-            ) as http:
-                response = await http.post(
-                    "/graphql",
-                    json={"query": '{ client(id: "1") { id } }'},
-                    headers={
-                        "authorization": f"Bearer {DEMO_TOKEN}",
-                        "wethod-company": DEMO_COMPANY,
-                    },
-                )
-                assert response.json()["data"]["client"]["id"] == "1"
+            with serve_in_thread(DemoApi()) as demo_url:
+                app = create_app(Settings(base_url=demo_url))
+                async with app.router.lifespan_context(app), httpx.AsyncClient(
+                    transport=httpx.ASGITransport(app=app), base_url="http://s"
+                ) as http:
+                    response = await http.post(
+                        "/graphql",
+                        json={"query": '{ client(id: "1") { id } }'},
+                        headers={
+                            "authorization": f"Bearer {DEMO_TOKEN}",
+                            "wethod-company": DEMO_COMPANY,
+                        },
+                    )
+                    assert response.json()["data"]["client"]["id"] == "1"
             loaded = sorted(m for m in sys.modules if m.startswith("opentelemetry"))
             print(loaded)
 

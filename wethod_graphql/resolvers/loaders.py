@@ -47,10 +47,13 @@ class ClientLoader:
         caller: Caller,
         max_calls: int,
         explain: bool = False,
+        deadline: float | None = None,
     ) -> None:
         """With `explain`, each call keeps the response paths it served."""
         self._upstream = upstream
         self._caller = caller
+        # The operation's deadline (loop time): every call it makes ends by then.
+        self._deadline = deadline
         self._calls_left = max_calls
         self._max_calls = max_calls
         self._served: dict[tuple[int, DeletionFilter], list[ResponsePath]] | None = (
@@ -133,6 +136,7 @@ class ClientLoader:
                 served=None
                 if self._served is None
                 else self._served.setdefault((client_id, deleted), []),
+                deadline=self._deadline,
             )
         )
         call.add_done_callback(_retrieve)

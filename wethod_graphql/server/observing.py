@@ -11,7 +11,7 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from starlette.datastructures import Headers
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -23,6 +23,9 @@ from wethod_graphql.observe.record import current_request
 access_log = logging.getLogger("wethod_graphql.access")
 
 GRAPHQL_PATH = "/graphql"
+#: The access log's status for a client that hung up before its request was
+#: read whole (nginx's "client closed request"); nothing is sent to it.
+CLIENT_CLOSED = 499
 EXPLAIN_HEADER = "wethod-explain"
 
 
@@ -44,6 +47,10 @@ async def close_observer(observer: Observer) -> None:
 
 class ObserveMiddleware:
     """Gives each request a `RequestRecord` and reports it when answered.
+
+    The access line (`wethod_graphql.access`) carries the record's fields. A
+    client that disconnects while sending its body is no error of ours: its
+    line says 499 and "client disconnected", at INFO, without a trace.
 
     `explain_allowed` says whether a `Wethod-Explain: 1` header is honoured.
     """
@@ -75,8 +82,12 @@ class ObserveMiddleware:
                 html = content_type.startswith("text/html")
             await send(message)
 
+        outcome = ""
         try:
             await self.app(scope, receive, observed_send)
+        except ClientDisconnect:
+            # No error of ours: one INFO line, no trace, nothing sent back.
+            status, outcome = CLIENT_CLOSED, " client disconnected"
         finally:
             elapsed = self.observer.request_ended(
                 record, span, started, status, graphql=path == GRAPHQL_PATH and not html
@@ -94,11 +105,12 @@ class ObserveMiddleware:
             if record.error_codes:
                 fields["error_codes"] = sorted(set(record.error_codes))
             access_log.info(
-                '"%s %s" %d %.1fms',
+                '"%s %s" %d %.1fms%s',
                 method,
                 path,
                 status,
                 elapsed * 1000,
+                outcome,
                 extra=fields,
             )
             current_request.reset(token)

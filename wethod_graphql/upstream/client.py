@@ -1,17 +1,18 @@
 """`UpstreamClient`: the one place that talks HTTP to the Wethod API.
 
-httpx goes in, typed records or `wethod_graphql.errors` come out: no httpx
+aiohttp goes in, typed records or `wethod_graphql.errors` come out: no aiohttp
 exception, status code or response body crosses this module's boundary.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import re
-from urllib.parse import urlencode, urlsplit
+from collections.abc import Awaitable, Callable
+from urllib.parse import urlencode
 
-import httpx
+import aiohttp
+from yarl import URL
 
 from wethod_graphql.config import Settings
 from wethod_graphql.errors import InputError, UpstreamTimeout, UpstreamUnavailable
@@ -20,8 +21,8 @@ from wethod_graphql.observe.observer import NO_OBSERVER, Observer
 from wethod_graphql.observe.record import ResponsePath
 from wethod_graphql.upstream.caller import Caller
 from wethod_graphql.upstream.failures import (
-    TRANSPORT_ERRORS,
-    failure_for,
+    decode_json,
+    error_for,
     outcome,
     transport_failure,
 )
@@ -40,6 +41,10 @@ CLIENT_INCLUDES = frozenset({"externalIdentifiers"})
 #: A client body is a few kilobytes; anything near this is not a client.
 MAX_BODY_BYTES = 4 * 1024 * 1024
 
+#: What a failed attempt can raise below us: aiohttp's errors (its timeouts
+#: are `TimeoutError`s too) and socket errors.
+TRANSPORT_ERRORS = (aiohttp.ClientError, OSError)
+
 _ID = re.compile(r"[0-9]{1,19}")
 
 
@@ -53,25 +58,30 @@ def parse_client_id(value: str | int) -> int:
 
 
 class UpstreamClient:
-    """Gets Wethod resources over one shared `httpx.AsyncClient`.
+    """Gets Wethod resources over one shared `aiohttp.ClientSession`.
 
     At most `settings.max_concurrency` requests are in flight at once across
     the process. Each call has a total budget of `settings.timeout` seconds,
-    retries included.
+    retries included, and ends at the latest at its operation's `deadline`
+    (event-loop time). `sleep` waits between attempts (tests record it).
     """
 
     def __init__(
         self,
-        http: httpx.AsyncClient,
+        session: aiohttp.ClientSession,
         settings: Settings,
         retry: RetryPolicy | None = None,
-        observer: Observer | None = None,
+        *,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        observer: Observer = NO_OBSERVER,
     ) -> None:
-        self._http = http
-        self._base_url = str(http.base_url).rstrip("/")
-        base = urlsplit(self._base_url)
-        self._host, self._port = base.hostname or "", base.port
-        self._observer = observer or NO_OBSERVER
+        self._session = session
+        # Quoted once here, so each call can build its URL already encoded.
+        base = URL(settings.base_url.rstrip("/"))
+        self._base_url = str(base)
+        self._host, self._port = base.host or "", base.explicit_port
+        self._observer = observer
+        self._sleep = sleep
         self._budget = settings.timeout
         self._ping_timeout = settings.ready_timeout
         self._retry = retry or RetryPolicy(
@@ -88,6 +98,7 @@ class UpstreamClient:
         *,
         include: frozenset[str] = frozenset(),
         deleted: DeletionFilter = DeletionFilter.EXCLUDE,
+        deadline: float | None = None,
         served: list[ResponsePath] | None = None,
     ) -> ClientRecord:
         """`GET /api/clients/{id}`, with `include` relations embedded.
@@ -95,6 +106,9 @@ class UpstreamClient:
         `served` is the list of response paths the answer will go into, kept
         by reference for `extensions.upstream` (explain); the caller may add
         to it while the call runs.
+
+        `deadline` (the loop's clock) is the operation's: the call ends by
+        then, or by its own budget, whichever comes first.
         """
         number = parse_client_id(client_id)
         unknown = include - CLIENT_INCLUDES
@@ -105,17 +119,8 @@ class UpstreamClient:
         if include:
             params["include"] = ",".join(sorted(include))
         subject = f"Client {number}"
-        call = self._observer.upstream_call(
-            "clients",
-            "/api/clients/{id}",
-            self._host,
-            self._port,
-            f"/api/clients/{number}",
-            params,
-            served,
-        )
         body = await self._get_json(
-            call, f"/api/clients/{number}", params, headers, subject
+            f"/api/clients/{number}", params, headers, subject, deadline, served
         )
         try:
             record = parse_client(body)
@@ -130,20 +135,35 @@ class UpstreamClient:
     async def ping(self) -> bool:
         """Whether the upstream answers HTTP at all (any status), quickly."""
         try:
-            await self._http.head("/", timeout=self._ping_timeout)
+            async with (
+                asyncio.timeout(self._ping_timeout),
+                self._session.head(
+                    URL(f"{self._base_url}/", encoded=True), allow_redirects=False
+                ),
+            ):
+                return True
         except TRANSPORT_ERRORS:
             return False
-        return True
 
     async def _get_json(
         self,
-        call: CallObservation,
         path: str,
         params: dict[str, str],
         headers: dict[str, str],
         subject: str,
+        operation_deadline: float | None,
+        served: list[ResponsePath] | None,
     ) -> object:
-        deadline = asyncio.get_running_loop().time() + self._budget
+        now = asyncio.get_running_loop().time()
+        deadline = now + self._budget
+        if operation_deadline is not None:
+            if operation_deadline <= now:
+                # The operation is out of time: not even a connection is begun.
+                raise UpstreamTimeout("The Wethod API did not answer in time.")
+            deadline = min(deadline, operation_deadline)
+        call = self._observer.upstream_call(
+            "clients", "/api/clients/{id}", self._host, self._port, path, params, served
+        )
         try:
             async with asyncio.timeout_at(deadline):
                 body = await self._get_with_retries(
@@ -172,7 +192,9 @@ class UpstreamClient:
             attempt += 1
             cause: Exception | None = None
             try:
-                response, body = await self._send(call, path, params, headers)
+                status, retry_after_header, body = await self._send(
+                    call, path, params, headers
+                )
             except TRANSPORT_ERRORS as error:
                 cause = error
                 failure = transport_failure(error)
@@ -180,19 +202,19 @@ class UpstreamClient:
                 if delay is None:
                     raise failure from error
             else:
-                if response.status_code == 200:
-                    return _json(body)
-                failure = failure_for(response, body, subject)
+                if status == 200:
+                    return decode_json(body)
+                failure = error_for(status, retry_after_header, body, subject)
                 retry_after = getattr(failure, "retry_after", None)
                 delay = self._retry.delay(attempt, retry_after)
-                if response.status_code not in RETRYABLE_STATUSES or delay is None:
+                if status not in RETRYABLE_STATUSES or delay is None:
                     raise failure
             if asyncio.get_running_loop().time() + delay >= deadline:
                 # Waiting would spend the whole budget (a long Retry-After):
                 # report what the upstream said now, not a timeout later.
                 raise failure from cause
-            call.retrying(outcome(cause) if cause is not None else response.status_code)
-            await asyncio.sleep(delay)
+            call.retrying(outcome(cause) if cause is not None else status)
+            await self._sleep(delay)
 
     async def _send(
         self,
@@ -200,37 +222,33 @@ class UpstreamClient:
         path: str,
         params: dict[str, str],
         headers: dict[str, str],
-    ) -> tuple[httpx.Response, bytes]:
-        # An absolute URL spares httpx merging it with the base URL per call.
-        url = f"{self._base_url}{path}?{urlencode(params)}"
+    ) -> tuple[int, str | None, bytes]:
+        """One attempt: the status, `Retry-After` and the (capped) body."""
+        # Built already encoded (ids and enum values need no quoting), which
+        # spares aiohttp parsing and re-quoting the URL on every call.
+        url = URL(f"{self._base_url}{path}?{urlencode(params)}", encoded=True)
         async with self._slots:
             sent = call.attempt_started(headers)
             try:
-                response = await self._http.send(
-                    self._http.build_request("GET", url, headers=sent), stream=True
-                )
-                try:
+                async with self._session.get(
+                    url, headers=sent, allow_redirects=False
+                ) as response:
                     body = await _read_capped(response)
-                finally:
-                    await response.aclose()
+                    status = response.status
+                    retry_after = response.headers.get("retry-after")
             except BaseException as error:
                 call.attempt_ended(outcome(error))
                 raise
-            call.attempt_ended(response.status_code)
-            return response, body
+            call.attempt_ended(status)
+            return status, retry_after, body
 
 
-def _json(body: bytes) -> object:
-    try:
-        return json.loads(body)
-    except ValueError as error:
-        raise UpstreamUnavailable("The Wethod API sent invalid JSON.") from error
-
-
-async def _read_capped(response: httpx.Response) -> bytes:
+async def _read_capped(response: aiohttp.ClientResponse) -> bytes:
+    if (response.content_length or 0) > MAX_BODY_BYTES:
+        raise UpstreamUnavailable("The Wethod API sent an oversized body.")
     chunks: list[bytes] = []
     size = 0
-    async for chunk in response.aiter_bytes():
+    async for chunk in response.content.iter_any():
         size += len(chunk)
         if size > MAX_BODY_BYTES:
             raise UpstreamUnavailable("The Wethod API sent an oversized body.")

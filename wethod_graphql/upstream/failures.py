@@ -1,19 +1,18 @@
-"""What a failed attempt becomes: an `errors` exception, and an outcome label.
+"""What an upstream answer or failure means: one `wethod_graphql.errors` each,
+and the label (`outcome`) an attempt without a usable answer is counted as.
 
-`failure_for` maps an HTTP answer, `transport_failure` a transport error,
-to the exception the boundary raises; `outcome` names an attempt that got
-no usable answer for metrics, traces and logs (`timeout`, `connect_error`,
-`dropped`, `invalid_body`).
+A non-200 status maps to its exception, keeping only the body's `key` and
+`failures`; a transport failure is a timeout or unavailability; a 200 body
+must be JSON. Nothing else of the upstream's answer is passed on.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Mapping
 
 import aiohttp
-import httpx
+import orjson
 
 from wethod_graphql.errors import (
     Failure,
@@ -29,10 +28,6 @@ from wethod_graphql.errors import (
 )
 from wethod_graphql.upstream.retry import parse_retry_after
 
-#: What a failed attempt can raise below us: httpx's errors, aiohttp's that
-#: the transport leaves unmapped, and socket errors from in-process transports.
-TRANSPORT_ERRORS = (httpx.HTTPError, aiohttp.ClientError, OSError)
-
 _STATUS_ERRORS: Mapping[int, tuple[type[UpstreamError], str]] = {
     401: (Unauthenticated, "The Wethod API did not accept the credentials."),
     403: (Forbidden, "The credentials do not allow viewing clients (crm.view)."),
@@ -41,49 +36,48 @@ _STATUS_ERRORS: Mapping[int, tuple[type[UpstreamError], str]] = {
 }
 
 
-_CONNECT_ERRORS = (
-    httpx.ConnectError,
-    aiohttp.ClientConnectorError,
-    ConnectionRefusedError,
-)
+#: Failures to connect at all, as aiohttp raises them.
+_CONNECT_ERRORS = (aiohttp.ClientConnectorError, ConnectionRefusedError)
 
 
 def outcome(error: BaseException) -> str:
-    """What an attempt that got no usable answer is counted as."""
-    if isinstance(error, asyncio.CancelledError):
-        # The call's budget (`asyncio.timeout_at`) cancels the attempt.
+    """What an attempt without a usable answer counts as, in metrics, traces
+    and logs: `timeout`, `connect_error`, `dropped` or `invalid_body`."""
+    if isinstance(error, asyncio.CancelledError | TimeoutError):
+        # Cancelled: the call's budget (`asyncio.timeout_at`) ended the attempt.
         return "timeout"
     if isinstance(error, UpstreamError):
         return "invalid_body"  # an answer, but oversized
-    if isinstance(error, TRANSPORT_ERRORS):
-        if isinstance(transport_failure(error), UpstreamTimeout):
-            return "timeout"
-        # The aiohttp transport reports a refused connection as an httpx
-        # connect timeout caused by aiohttp's connector error.
-        if any(isinstance(e, _CONNECT_ERRORS) for e in (error, error.__cause__)):
-            return "connect_error"
+    if isinstance(error, _CONNECT_ERRORS):
+        return "connect_error"
+    if isinstance(error, aiohttp.ClientError | OSError):
         return "dropped"
     return "error"
 
 
 def transport_failure(error: Exception) -> UpstreamError:
-    # The aiohttp transport reports some non-timeouts (a dropped connection)
-    # as httpx timeouts; the cause tells them apart.
-    cause = error.__cause__
-    if isinstance(error, httpx.TimeoutException | TimeoutError) and (
-        cause is None or isinstance(cause, TimeoutError)
-    ):
+    # aiohttp's connect and read timeouts are `TimeoutError`s; everything
+    # else (refused, reset, dropped, a malformed answer) is unavailability.
+    if isinstance(error, TimeoutError):
         return UpstreamTimeout("The Wethod API did not answer in time.")
     return UpstreamUnavailable("The Wethod API could not be reached.")
 
 
-def failure_for(response: httpx.Response, body: bytes, subject: str) -> UpstreamError:
+def decode_json(body: bytes) -> object:
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError as error:
+        raise UpstreamUnavailable("The Wethod API sent invalid JSON.") from error
+
+
+def error_for(
+    status: int, retry_after: str | None, body: bytes, subject: str
+) -> UpstreamError:
     """The exception for a non-200 answer about `subject` ("Client 7").
 
     Of the body only `key` and `failures` are kept; the upstream's framework
     fields and message stay behind.
     """
-    status = response.status_code
     key, failures = _error_body(body)
     if status == 400:
         return UpstreamBadRequest(
@@ -92,7 +86,7 @@ def failure_for(response: httpx.Response, body: bytes, subject: str) -> Upstream
     if status == 429:
         return RateLimited(
             "The Wethod API is rate limiting this service.",
-            retry_after=parse_retry_after(response.headers.get("retry-after")),
+            retry_after=parse_retry_after(retry_after),
             key=key,
         )
     if status in _STATUS_ERRORS:
@@ -106,8 +100,8 @@ def failure_for(response: httpx.Response, body: bytes, subject: str) -> Upstream
 def _error_body(body: bytes) -> tuple[str | None, tuple[Failure, ...]]:
     """`key` and `failures` of an error body; nothing else of it is kept."""
     try:
-        data = json.loads(body)
-    except ValueError:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError:
         return None, ()
     if not isinstance(data, dict):
         return None, ()
