@@ -22,20 +22,20 @@ from strawberry.types.graphql import OperationType
 
 from wethod_graphql.errors import InputError
 from wethod_graphql.observe.observer import NO_OBSERVER, Observer
-from wethod_graphql.observe.record import current_request
 from wethod_graphql.resolvers.context import Context
 from wethod_graphql.schema.clients import Client
 from wethod_graphql.schema.entities import check_count, entity_key
 from wethod_graphql.schema.errors import (
     ErrorCodes,
     log_errors,
-    present,
+    public_error,
 )
 from wethod_graphql.schema.limits import limit_rules
 from wethod_graphql.schema.observing import observe_operation
 from wethod_graphql.schema.operations import Operation, Prepared, PreparedOperations
 from wethod_graphql.schema.plans.roots import plan_compiler
 from wethod_graphql.schema.query import Query
+from wethod_graphql.upstream.resources import RESOURCES, Resource
 
 #: Parsing stops past this many tokens: a 1 MiB body of `{a{a{a...` would
 #: otherwise cost seconds. GraphiQL's introspection query is under 200.
@@ -66,15 +66,20 @@ class WethodSchema(strawberry.federation.Schema):
     type the transport forbids) still takes that path.
     """
 
+    #: What each operation is reported to; the server sets the app's own.
+    observer: Observer = NO_OBSERVER
+
     def __init__(
         self,
         *args: Any,
         validation_rules: Sequence[type[ASTValidationRule]] = (),
-        observer: Observer = NO_OBSERVER,
+        resources: Sequence[Resource] = RESOURCES,
         plans: bool = True,
         **kwargs: Any,
     ) -> None:
-        """`plans=False` compiles no plan: graphql-core runs every operation."""
+        """`resources` are the REST resources the schema's types show; those
+        with an entity key are what `_entities` resolves. `plans=False`
+        compiles no plan: graphql-core runs every operation."""
         if "extensions" in kwargs:
             raise TypeError(
                 "WethodSchema sets its own extensions: most requests take the "
@@ -90,6 +95,10 @@ class WethodSchema(strawberry.federation.Schema):
             ErrorCodes,
         ]
         super().__init__(*args, **kwargs)
+        #: `__typename` -> the key field, for each entity type.
+        self.entity_keys = {
+            r.type_name: r.entity_key for r in resources if r.entity_key
+        }
         if (
             self.directives
             or self.config.enable_experimental_incremental_execution
@@ -99,7 +108,6 @@ class WethodSchema(strawberry.federation.Schema):
                 "WethodSchema's prepared path runs no operation directive, no "
                 "incremental delivery and keeps field suggestions."
             )
-        self._observer = observer
         self.operations = PreparedOperations(
             self._schema,
             (*specified_rules, *rules),
@@ -136,11 +144,8 @@ class WethodSchema(strawberry.federation.Schema):
             allowed_operation_types,
             operation_extensions,
         )
-        record = current_request.get()
-        if record is None and self._observer.tracing is None:
-            return await run()
         return await observe_operation(
-            self._observer, record, prepared, operation_name, query, run
+            self.observer, prepared, operation_name, query, run
         )
 
     async def _execute(
@@ -224,7 +229,8 @@ class WethodSchema(strawberry.federation.Schema):
         # post-operation step: mask it here. Coded errors pass unchanged.
         if result.errors:
             result.errors = [
-                present(error, parsed=True, executed=False) for error in result.errors
+                public_error(error, parsed=True, executed=False)
+                for error in result.errors
             ]
         return result
 
@@ -246,7 +252,7 @@ class WethodSchema(strawberry.federation.Schema):
         results: list[Any] = []
         for index, representation in enumerate(representations):
             try:
-                key = entity_key(index, representation)
+                key = entity_key(index, representation, self.entity_keys)
             except InputError as error:
                 results.append(error)
             else:
@@ -274,7 +280,7 @@ def _answer(
         log_errors(errors, operation_name)
     return ExecutionResult(
         data=data,
-        errors=[present(e, parsed=parsed, executed=executed) for e in errors]
+        errors=[public_error(e, parsed=parsed, executed=executed) for e in errors]
         if errors
         else None,
         extensions={},
@@ -282,17 +288,12 @@ def _answer(
 
 
 def build_schema(
-    *,
-    max_depth: int = 15,
-    max_aliases: int = 100,
-    plans: bool = True,
-    observer: Observer = NO_OBSERVER,
+    *, max_depth: int = 15, max_aliases: int = 100, plans: bool = True
 ) -> WethodSchema:
     """The schema, with its validation rules built once (not per request)."""
     return WethodSchema(
         query=Query,
         types=[Client],
         validation_rules=limit_rules(max_depth, max_aliases),
-        observer=observer,
         plans=plans,
     )

@@ -8,23 +8,26 @@ from graphql import GraphQLError
 from strawberry.types import ExecutionResult
 
 from wethod_graphql.observe.observer import Observer
-from wethod_graphql.observe.record import RequestRecord
+from wethod_graphql.observe.record import current_request
 from wethod_graphql.schema.operations import Prepared
 
 
 async def observe_operation(
     observer: Observer,
-    record: RequestRecord | None,
     prepared: Prepared | None,
     operation_name: str | None,
     document: str | None,
     run: Callable[[], Awaitable[ExecutionResult]],
 ) -> ExecutionResult:
-    """`run()`'s result, with the operation noted on `record` and traced.
+    """`run()`'s result, with the operation noted on the request's record and
+    traced; just `run()` outside a request with tracing off.
 
     With `record.explain`, the result gets `extensions.upstream`: the
     upstream calls the operation made (see `RequestRecord.explanation`).
     """
+    record = current_request.get()
+    if record is None and observer.tracing is None:
+        return await run()
     operation = (
         prepared.choose(operation_name) if prepared and prepared.parsed else None
     )

@@ -66,10 +66,9 @@ def create_app(settings: Settings, hooks: Hooks | None = None) -> Starlette:
             await close_observer(observer)
 
     schema = build_schema(
-        max_depth=settings.max_depth,
-        max_aliases=settings.max_aliases,
-        observer=observer,
+        max_depth=settings.max_depth, max_aliases=settings.max_aliases
     )
+    schema.observer = observer
     options = graphiql_options(settings) if settings.graphiql else None
     ide_page = render_graphiql(options) if options else None
     routes: list[BaseRoute] = [

@@ -7,8 +7,8 @@ exception, status code or response body crosses this module's boundary.
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import Awaitable, Callable
+from typing import Any
 from urllib.parse import urlencode
 
 import aiohttp
@@ -19,42 +19,34 @@ from wethod_graphql.errors import InputError, UpstreamTimeout, UpstreamUnavailab
 from wethod_graphql.observe.calls import CallObservation
 from wethod_graphql.observe.observer import NO_OBSERVER, Observer
 from wethod_graphql.observe.record import ResponsePath
+from wethod_graphql.upstream.body import read_capped
 from wethod_graphql.upstream.caller import Caller
 from wethod_graphql.upstream.failures import (
+    Subject,
     decode_json,
     error_for,
     outcome,
     transport_failure,
 )
+from wethod_graphql.upstream.listing import ListQuery, parse_page
 from wethod_graphql.upstream.records import (
-    MAX_ID,
     ClientRecord,
-    DeletionFilter,
+    Deleted,
     RecordError,
-    parse_client,
+    parse_record,
 )
+from wethod_graphql.upstream.resources import CLIENTS, Resource, parse_id
 from wethod_graphql.upstream.retry import RETRYABLE_STATUSES, RetryPolicy
 
 #: Relations `GET /api/clients/{id}` can embed, in dot-notation.
-CLIENT_INCLUDES = frozenset({"externalIdentifiers"})
+CLIENT_INCLUDES = CLIENTS.includes
 
-#: A client body is a few kilobytes; anything near this is not a client.
-MAX_BODY_BYTES = 4 * 1024 * 1024
+#: Response paths a call's answer goes into (explain); `list` is a method here.
+Served = list[ResponsePath]
 
 #: What a failed attempt can raise below us: aiohttp's errors (its timeouts
 #: are `TimeoutError`s too) and socket errors.
 TRANSPORT_ERRORS = (aiohttp.ClientError, OSError)
-
-_ID = re.compile(r"[0-9]{1,19}")
-
-
-def parse_client_id(value: str | int) -> int:
-    """An id as the API accepts it (`[0-9]+`, >= 1), or `InputError`."""
-    text = str(value)
-    number = int(text) if _ID.fullmatch(text) else 0
-    if not 1 <= number <= MAX_ID:
-        raise InputError(f"Invalid client id {text[:40]!r}: expected an integer >= 1.")
-    return number
 
 
 class UpstreamClient:
@@ -91,46 +83,103 @@ class UpstreamClient:
         )
         self._slots = asyncio.Semaphore(settings.max_concurrency)
 
+    async def get(
+        self,
+        resource: Resource,
+        item_id: int | str,
+        caller: Caller,
+        *,
+        include: frozenset[str] = frozenset(),
+        deleted: Deleted = Deleted.EXCLUDE,
+        deadline: float | None = None,
+        served: Served | None = None,
+    ) -> Any:
+        """`GET {path}/{id}` of `resource`: its record, `include` embedded.
+
+        `deadline` (the loop's clock) is the operation's: the call ends by
+        then, or by its own budget, whichever comes first. `served` is the
+        list of response paths the answer goes into, kept by reference for
+        `extensions.upstream` (explain); the caller may add to it meanwhile.
+        """
+        number = parse_id(item_id, resource)
+        _check_includes(resource, include)
+        headers = caller.headers()
+        params = {"deleted": deleted.value}
+        if include:
+            params["include"] = ",".join(sorted(include))
+        subject = (resource, f"{resource.noun} {number}")
+        path = f"{resource.path}/{number}"
+        template = f"{resource.path}/{{id}}"
+        body = await self._get_json(
+            path, params, headers, subject, deadline, template, served
+        )
+        try:
+            record = parse_record(resource.record, body)
+        except RecordError as error:
+            raise UpstreamUnavailable(
+                "The Wethod API sent an unexpected body."
+            ) from error
+        if record.id != number:
+            raise UpstreamUnavailable(
+                f"The Wethod API answered for another {resource.noun.lower()}."
+            )
+        return record
+
+    async def list(
+        self,
+        resource: Resource,
+        query: ListQuery,
+        caller: Caller,
+        *,
+        include: frozenset[str] = frozenset(),
+        deleted: Deleted = Deleted.EXCLUDE,
+        deadline: float | None = None,
+    ) -> tuple[Any, ...]:
+        """`GET {path}` of `resource`: one page of records, `include` embedded."""
+        if not resource.listed:
+            raise InputError(f"The Wethod API lists no {resource.name}.")
+        unfiltered = {c.field for c in query.conditions} - resource.filters
+        if unfiltered:
+            raise InputError(f"No filter on {', '.join(sorted(unfiltered))}.")
+        _check_includes(resource, include)
+        headers = caller.headers()
+        params = query.params(include, deleted)
+        subject = (resource, f"The {resource.name}")
+        body = await self._get_json(
+            resource.path, params, headers, subject, deadline, resource.path, None
+        )
+        return parse_page(resource.record, body, query.limit)
+
     async def get_client(
         self,
         client_id: int | str,
         caller: Caller,
         *,
         include: frozenset[str] = frozenset(),
-        deleted: DeletionFilter = DeletionFilter.EXCLUDE,
+        deleted: Deleted = Deleted.EXCLUDE,
         deadline: float | None = None,
-        served: list[ResponsePath] | None = None,
     ) -> ClientRecord:
-        """`GET /api/clients/{id}`, with `include` relations embedded.
-
-        `served` is the list of response paths the answer will go into, kept
-        by reference for `extensions.upstream` (explain); the caller may add
-        to it while the call runs.
-
-        `deadline` (the loop's clock) is the operation's: the call ends by
-        then, or by its own budget, whichever comes first.
-        """
-        number = parse_client_id(client_id)
-        unknown = include - CLIENT_INCLUDES
-        if unknown:
-            raise InputError(f"Unknown relation(s): {', '.join(sorted(unknown))}.")
-        headers = caller.headers()
-        params = {"deleted": deleted.value}
-        if include:
-            params["include"] = ",".join(sorted(include))
-        subject = f"Client {number}"
-        body = await self._get_json(
-            f"/api/clients/{number}", params, headers, subject, deadline, served
+        """`GET /api/clients/{id}`, with `include` relations embedded."""
+        record: ClientRecord = await self.get(
+            CLIENTS,
+            client_id,
+            caller,
+            include=include,
+            deleted=deleted,
+            deadline=deadline,
         )
-        try:
-            record = parse_client(body)
-        except RecordError as error:
-            raise UpstreamUnavailable(
-                "The Wethod API sent an unexpected body."
-            ) from error
-        if record.id != number:
-            raise UpstreamUnavailable("The Wethod API answered for another client.")
         return record
+
+    async def list_clients(
+        self,
+        query: ListQuery,
+        caller: Caller,
+        *,
+        include: frozenset[str] = frozenset(),
+        deleted: Deleted = Deleted.EXCLUDE,
+    ) -> tuple[ClientRecord, ...]:
+        """`GET /api/clients`: one page, `include` relations embedded."""
+        return await self.list(CLIENTS, query, caller, include=include, deleted=deleted)
 
     async def ping(self) -> bool:
         """Whether the upstream answers HTTP at all (any status), quickly."""
@@ -150,9 +199,10 @@ class UpstreamClient:
         path: str,
         params: dict[str, str],
         headers: dict[str, str],
-        subject: str,
+        subject: Subject,
         operation_deadline: float | None,
-        served: list[ResponsePath] | None,
+        template: str,
+        served: Served | None,
     ) -> object:
         now = asyncio.get_running_loop().time()
         deadline = now + self._budget
@@ -162,7 +212,7 @@ class UpstreamClient:
                 raise UpstreamTimeout("The Wethod API did not answer in time.")
             deadline = min(deadline, operation_deadline)
         call = self._observer.upstream_call(
-            "clients", "/api/clients/{id}", self._host, self._port, path, params, served
+            subject[0].name, template, self._host, self._port, path, params, served
         )
         try:
             async with asyncio.timeout_at(deadline):
@@ -184,7 +234,7 @@ class UpstreamClient:
         path: str,
         params: dict[str, str],
         headers: dict[str, str],
-        subject: str,
+        subject: Subject,
         deadline: float,
     ) -> object:
         attempt = 0
@@ -233,7 +283,7 @@ class UpstreamClient:
                 async with self._session.get(
                     url, headers=sent, allow_redirects=False
                 ) as response:
-                    body = await _read_capped(response)
+                    body = await read_capped(response)
                     status = response.status
                     retry_after = response.headers.get("retry-after")
             except BaseException as error:
@@ -243,14 +293,7 @@ class UpstreamClient:
             return status, retry_after, body
 
 
-async def _read_capped(response: aiohttp.ClientResponse) -> bytes:
-    if (response.content_length or 0) > MAX_BODY_BYTES:
-        raise UpstreamUnavailable("The Wethod API sent an oversized body.")
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in response.content.iter_any():
-        size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            raise UpstreamUnavailable("The Wethod API sent an oversized body.")
-        chunks.append(chunk)
-    return b"".join(chunks)
+def _check_includes(resource: Resource, include: frozenset[str]) -> None:
+    unknown = include - resource.includes
+    if unknown:
+        raise InputError(f"Unknown relation(s): {', '.join(sorted(unknown))}.")
