@@ -98,6 +98,9 @@ GOOD: list[tuple[str, str, str, object]] = [
         Path("/srv/manifest.json"),
     ),
     ("WETHOD_PERSISTED_ONLY", "true", "persisted_only", True),
+    ("WETHOD_METRICS", "false", "metrics", False),
+    ("WETHOD_EXPLAIN", "true", "explain", True),
+    ("WETHOD_TRACE_DOCUMENT", "yes", "trace_document", True),
 ]
 
 
@@ -111,10 +114,15 @@ def test_each_variable_is_read(env: str, raw: str, name: str, value: object) -> 
         assert getattr(settings, other) == getattr(Settings(), other), other
 
 
-def test_every_setting_but_demo_has_a_variable() -> None:
-    # Each field appears in GOOD (or is the token, tested on its own).
+def test_every_setting_but_demo_and_tracing_has_a_variable() -> None:
+    # Each field appears in GOOD (or is the token or the Redis URL, tested on
+    # their own); tracing follows the standard OTEL_* variables
+    # (tests/test_otel_config.py).
     covered = {name for _, _, name, _ in GOOD} | {"token", "redis_url"}
-    assert {f.name for f in dataclasses.fields(Settings)} - covered == {"demo"}
+    assert {f.name for f in dataclasses.fields(Settings)} - covered == {
+        "demo",
+        "tracing",
+    }
 
 
 def test_the_token_is_read_as_a_secret() -> None:

@@ -1,4 +1,4 @@
-"""Imports point one way: config/errors <- store <- upstream <- resolvers <- schema <- server <- cli."""
+"""Imports point one way: config/errors <- observe, store <- upstream <- resolvers <- schema <- server <- cli."""
 
 from __future__ import annotations
 
@@ -13,14 +13,24 @@ PACKAGE = Path(__file__).parents[1] / "wethod_graphql"
 ALLOWED = {
     "config": {"errors"},
     "errors": set(),
+    "observe": {"config", "errors"},
     "store": {"config", "errors"},
-    "upstream": {"config", "errors", "store"},
-    "resolvers": {"config", "errors", "store", "upstream"},
-    "schema": {"config", "errors", "store", "upstream", "resolvers"},
-    "server": {"config", "errors", "store", "upstream", "resolvers", "schema"},
+    "upstream": {"config", "errors", "observe", "store"},
+    "resolvers": {"config", "errors", "observe", "store", "upstream"},
+    "schema": {"config", "errors", "observe", "store", "upstream", "resolvers"},
+    "server": {
+        "config",
+        "errors",
+        "observe",
+        "store",
+        "upstream",
+        "resolvers",
+        "schema",
+    },
     "cli": {
         "config",
         "errors",
+        "observe",
         "store",
         "upstream",
         "resolvers",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import logging
 import os
 import sys
 from collections.abc import Iterator, Mapping, Sequence
@@ -23,9 +24,10 @@ from uvicorn.config import STARTUP_FAILURE
 from uvicorn.supervisors import Multiprocess
 
 from wethod_graphql import __version__
-from wethod_graphql.config import Settings
+from wethod_graphql.config import Settings, otel_tracing
 from wethod_graphql.demo.serving import add_arguments as add_demo_arguments
 from wethod_graphql.errors import ConfigError
+from wethod_graphql.observe.metrics import multiprocess_directory
 from wethod_graphql.schema.build import build_schema
 from wethod_graphql.server.app import create_app
 from wethod_graphql.server.logs import configure_logging
@@ -35,6 +37,8 @@ from wethod_graphql.server.logs import configure_logging
 #: (`ps`), and `--upstream` names the base URL.
 _NOT_FLAGS = frozenset({"token", "redis_url", "base_url"})
 _FLAG_PREFIX = "setting_"
+
+logger = logging.getLogger("wethod_graphql.server")
 
 #: In-flight requests get this long to finish after SIGTERM.
 GRACEFUL_SHUTDOWN_SECONDS = 20
@@ -115,7 +119,8 @@ def serve_variables(
 
 def _serve(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     variables = serve_variables(args, environ)
-    settings = Settings.from_environ(variables)
+    # Tracing follows the standard OTEL_* variables, which the SDK reads too.
+    settings = Settings.from_environ(variables).replace(tracing=otel_tracing(environ))
     if settings.workers > 1:
         if args.demo:
             raise ConfigError(
@@ -159,11 +164,19 @@ def _serve_workers(
     """
     # Built here once, unused: a setting only the app checks (the GraphiQL
     # assets) stops start-up with its message instead of failing each worker.
-    create_app(settings)
+    create_app(settings.replace(tracing=False))
     configure_logging(settings.log_level, settings.log_format)
     for env in Settings.variables().values():
         os.environ.pop(env, None)
     os.environ.update(variables)  # what the spawned workers will read
+    if not settings.metrics:
+        return _supervise(args, settings)
+    # Each worker counts into files here; any worker's /metrics sums them.
+    with multiprocess_directory(os.environ):
+        return _supervise(args, settings)
+
+
+def _supervise(args: argparse.Namespace, settings: Settings) -> int:
     config = uvicorn.Config(
         f"{__name__}:worker_app",
         factory=True,
@@ -240,11 +253,13 @@ async def _run(server: uvicorn.Server, *, graphiql: bool) -> int:
 
 
 def _announce(address: tuple[Any, ...], *, graphiql: bool) -> None:
-    """The line people (and tests) read to find the endpoint."""
+    """The line people (and tests) read to find the endpoint, and its log line."""
     host, port = address[:2]
     host = f"[{host}]" if ":" in host else host  # an IPv6 address
     what = "GraphiQL" if graphiql else "GraphQL"
-    print(f"{what}: http://{host}:{port}/graphql", flush=True)
+    url = f"http://{host}:{port}/graphql"
+    logger.info("wethod-graphql %s listening on %s", __version__, url)
+    print(f"{what}: {url}", flush=True)
 
 
 def _demo_api(args: argparse.Namespace, environ: Mapping[str, str]) -> int:

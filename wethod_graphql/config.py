@@ -78,6 +78,11 @@ class Settings:
     rate_limit_on_store_error: str = "allow"
     persisted_operations: Path | None = None
     persisted_only: bool = False
+    metrics: bool = True
+    explain: bool = False
+    trace_document: bool = False
+    #: On when the standard `OTEL_*` variables ask for traces (`otel_tracing`).
+    tracing: bool = field(default=False, metadata={"env": None})
     demo: bool = field(default=False, metadata={"env": None})
 
     def __post_init__(self) -> None:
@@ -167,10 +172,47 @@ class Settings:
             raw = environ.get(env, "").strip()
             if raw:
                 values[name] = _PARSERS[name](raw, env)
-        return cls(**values)
+        return cls(**values, tracing=otel_tracing(environ))
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)
+
+
+def otel_tracing(environ: Mapping[str, str]) -> bool:
+    """Whether the standard OpenTelemetry variables turn tracing on.
+
+    On with `OTEL_TRACES_EXPORTER=otlp`, or with an OTLP endpoint and no
+    exporter named; off with `OTEL_SDK_DISABLED=true` or an exporter of
+    `none`. Traces go out as OTLP over HTTP (protobuf), the only protocol
+    the service ships; asking for another stops start-up.
+    """
+    if environ.get("OTEL_SDK_DISABLED", "").strip().lower() == "true":
+        return False
+    exporters = {
+        e.strip().lower()
+        for e in environ.get("OTEL_TRACES_EXPORTER", "").split(",")
+        if e.strip()
+    }
+    if exporters - {"otlp", "none"}:
+        raise ConfigError(
+            "OTEL_TRACES_EXPORTER: expected otlp or none, "
+            f"got {environ['OTEL_TRACES_EXPORTER']!r}"
+        )
+    if exporters:
+        enabled = "otlp" in exporters
+    else:
+        enabled = any(
+            environ.get(name, "").strip()
+            for name in (
+                "OTEL_EXPORTER_OTLP_ENDPOINT",
+                "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+            )
+        )
+    for name in ("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "OTEL_EXPORTER_OTLP_PROTOCOL"):
+        protocol = environ.get(name, "").strip()
+        if enabled and protocol and protocol != "http/protobuf":
+            raise ConfigError(f"{name}: expected http/protobuf, got {protocol!r}")
+    return bool(enabled)
 
 
 def _env_name(name: str) -> str:
@@ -288,4 +330,7 @@ _PARSERS: dict[str, Callable[[str, str], Any]] = {
     "rate_limit_on_store_error": lambda raw, env: raw.lower(),
     "persisted_operations": _path,
     "persisted_only": _boolean,
+    "metrics": _boolean,
+    "explain": _boolean,
+    "trace_document": _boolean,
 }

@@ -92,7 +92,11 @@ def test_graphiql_works_offline_and_keeps_no_headers(
 
         # The default operation answers with the demo's client 1.
         assert _editor_text(page, QUERY_EDITOR).strip()
-        assert DEMO_CLIENT_TEXT in _run_and_wait_for(page, DEMO_CLIENT_TEXT)
+        result = _run_and_wait_for(page, DEMO_CLIENT_TEXT)
+        assert DEMO_CLIENT_TEXT in result
+        # Demo mode sends Wethod-Explain: 1; the result pane shows the calls.
+        assert '"path": "/api/clients/1"' in result
+        assert '"totals"' in result
         page.screenshot(path=str(output_dir / "graphiql-demo-result.png"))
 
         _replace_text(page, QUERY_EDITOR, MISSING_QUERY)

@@ -23,7 +23,7 @@ from starlette.routing import Route
 from tests.conftest import fast_settings, upstream_client
 from tests.servers import run_in_thread
 from wethod_graphql.errors import UpstreamUnavailable
-from wethod_graphql.upstream.client import MAX_BODY_BYTES
+from wethod_graphql.upstream.body import MAX_BODY_BYTES
 
 from .conftest import caller
 

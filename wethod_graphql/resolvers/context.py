@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import strawberry
 
 from wethod_graphql.config import Settings
+from wethod_graphql.observe.record import current_request
 from wethod_graphql.resolvers.budget import CallBudget
 from wethod_graphql.resolvers.loaders import ResourceLoader
 from wethod_graphql.upstream import Caller, UpstreamClient
@@ -55,7 +56,9 @@ def build_context(
     )
     deadline = asyncio.get_running_loop().time() + settings.request_timeout
     budget = CallBudget(settings.max_calls, deadline)
-    loader = ResourceLoader(upstream, caller, budget, limits)
+    record = current_request.get()
+    explain = record is not None and record.explain
+    loader = ResourceLoader(upstream, caller, budget, limits, explain=explain)
     return Context(caller=caller, loader=loader, max_ids=settings.max_ids)
 
 

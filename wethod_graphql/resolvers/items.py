@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from wethod_graphql.errors import InputError
+from wethod_graphql.observe.record import ResponsePath
 from wethod_graphql.resolvers.context import Info
 from wethod_graphql.resolvers.loaders import Key
 from wethod_graphql.resolvers.lookahead import include_paths, relations_of
@@ -22,7 +23,7 @@ from wethod_graphql.upstream.resources import Resource, parse_id
 async def item(info: Info, resource: Resource, id: str, deleted: Deleted) -> Any:
     """One item; `NotFound` when it does not exist under `deleted`."""
     key = Key(resource, parse_id(id, resource), deleted, includes(info, resource))
-    return await info.context.loader.load(key)
+    return await info.context.loader.load(key, _path(info))
 
 
 async def items(
@@ -39,8 +40,15 @@ async def items(
     numbers = [parse_id(id, resource) for id in ids]
     include = includes(info, resource)
     loader = info.context.loader
+    path = _path(info)
     results = await asyncio.gather(
-        *(loader.load(Key(resource, number, deleted, include)) for number in numbers),
+        *(
+            loader.load(
+                Key(resource, number, deleted, include),
+                None if path is None else [*path, index],
+            )
+            for index, number in enumerate(numbers)
+        ),
         return_exceptions=True,
     )
     return [_item(result) for result in results]
@@ -51,8 +59,13 @@ async def reference(info: Info, resource: Resource, id: str) -> Any:
     number = parse_id(id, resource)
     include = includes(info, resource)
     return await info.context.loader.load(
-        Key(resource, number, Deleted.INCLUDE, include)
+        Key(resource, number, Deleted.INCLUDE, include), _path(info)
     )
+
+
+def _path(info: Info) -> ResponsePath | None:
+    """Where this field's answer goes, when the request explains its calls."""
+    return info.path.as_list() if info.context.loader.explains else None
 
 
 def includes(

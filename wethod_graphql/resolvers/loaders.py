@@ -20,6 +20,7 @@ from typing import Any
 from aiodataloader import DataLoader
 
 from wethod_graphql.errors import CallerRateLimited, InputError
+from wethod_graphql.observe.record import ResponsePath
 from wethod_graphql.resolvers.budget import CallBudget
 from wethod_graphql.upstream import Caller, Deleted, UpstreamClient
 from wethod_graphql.upstream.listing import ListQuery
@@ -62,12 +63,19 @@ class ResourceLoader:
         caller: Caller,
         budget: CallBudget,
         limits: CallerLimits | None = None,
+        explain: bool = False,
     ) -> None:
-        """`limits`, when on, grant each batch's calls from the caller's budget."""
+        """`limits`, when on, grant each batch's calls from the caller's budget;
+        with `explain`, each item call keeps the response paths it served."""
         self._upstream = upstream
         self._limits = limits
         self._caller = caller
         self._budget = budget
+        self._served: dict[
+            tuple[Resource, int | ListQuery, Deleted], list[ResponsePath]
+        ]
+        self._served = {}
+        self._explain = explain
         # aiodataloader binds the running loop here: build it inside a request.
         self._loader: DataLoader[Key, asyncio.Future[Any]] = DataLoader(
             # No batch size: a split batch could fetch one item twice, once
@@ -76,7 +84,17 @@ class ResourceLoader:
             batch_load_fn=self._load_batch
         )
 
-    async def load(self, key: Key) -> Any:
+    @property
+    def explains(self) -> bool:
+        """Whether `load` wants the response path it serves."""
+        return self._explain
+
+    def serve(self, key: Key, path: ResponsePath) -> None:
+        """Notes, when explaining, that `key`'s answer goes to `path`."""
+        if self._explain:
+            self._served.setdefault(key.call, []).append(path)
+
+    async def load(self, key: Key, path: ResponsePath | None = None) -> Any:
         """The record (an item) or records (a page) for `key`, or the
         `WethodGraphQLError` for it.
 
@@ -84,6 +102,8 @@ class ResourceLoader:
         non-null error nulls their parent, and cancelling a future or task
         that other fields await would turn their results into an HTTP 500.
         """
+        if path is not None:
+            self.serve(key, path)
         call = await asyncio.shield(self._loader.load(key))
         return await asyncio.shield(call)
 
@@ -158,6 +178,7 @@ class ResourceLoader:
                 include=include,
                 deleted=deleted,
                 deadline=deadline,
+                served=self._served.setdefault(call, []) if self._explain else None,
             )
         task = asyncio.ensure_future(request)
         task.add_done_callback(_note_outcome)

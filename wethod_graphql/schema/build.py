@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Sequence
+from functools import partial
 from inspect import isawaitable
 from typing import Any, TypeGuard, cast
 
@@ -20,6 +21,7 @@ from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from wethod_graphql.errors import InputError
+from wethod_graphql.observe.observer import NO_OBSERVER, Observer
 from wethod_graphql.resolvers.context import Context
 from wethod_graphql.schema.clients import Client
 from wethod_graphql.schema.entities import check_count, entity_key
@@ -29,7 +31,8 @@ from wethod_graphql.schema.errors import (
     public_error,
 )
 from wethod_graphql.schema.limits import limit_rules
-from wethod_graphql.schema.operations import Operation, PreparedOperations
+from wethod_graphql.schema.observing import observe_operation
+from wethod_graphql.schema.operations import Operation, Prepared, PreparedOperations
 from wethod_graphql.schema.plans.roots import plan_compiler
 from wethod_graphql.schema.query import Query
 from wethod_graphql.upstream.resources import RESOURCES, Resource
@@ -62,6 +65,9 @@ class WethodSchema(strawberry.federation.Schema):
     refuse (no query, an ambiguous or unknown operation name, an operation
     type the transport forbids) still takes that path.
     """
+
+    #: What each operation is reported to; the server sets the app's own.
+    observer: Observer = NO_OBSERVER
 
     def __init__(
         self,
@@ -125,12 +131,39 @@ class WethodSchema(strawberry.federation.Schema):
         allowed_operation_types: Iterable[OperationType] | None = None,
         operation_extensions: dict[str, Any] | None = None,
     ) -> ExecutionResult:
+        """The result; the operation noted, traced and explained when asked."""
+        prepared = self.operations.prepare(query) if query else None
+        run = partial(
+            self._execute,
+            prepared,
+            query,
+            variable_values,
+            context_value,
+            root_value,
+            operation_name,
+            allowed_operation_types,
+            operation_extensions,
+        )
+        return await observe_operation(
+            self.observer, prepared, operation_name, query, run
+        )
+
+    async def _execute(
+        self,
+        prepared: Prepared | None,
+        query: str | None,
+        variable_values: dict[str, Any] | None,
+        context_value: Any | None,
+        root_value: Any | None,
+        operation_name: str | None,
+        allowed_operation_types: Iterable[OperationType] | None,
+        operation_extensions: dict[str, Any] | None,
+    ) -> ExecutionResult:
         allowed = (
             DEFAULT_ALLOWED_OPERATION_TYPES
             if allowed_operation_types is None
             else allowed_operation_types
         )
-        prepared = self.operations.prepare(query) if query else None
         if prepared is not None and not prepared.parsed:
             return _refused(prepared.errors, parsed=False, operation_name=None)
         operation = prepared.choose(operation_name) if prepared else None

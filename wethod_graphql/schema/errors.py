@@ -135,6 +135,9 @@ def log_errors(errors: Sequence[GraphQLError], operation_name: str | None) -> No
 
     A gateway resolving 100 references may get 100 identical errors: they
     become one line with a count and the first paths, not 100 lines.
+    Errors the caller caused are logged without their message, which may
+    quote the caller's input (a variable's value, an id); the caller gets it
+    in the response.
     """
     operation = operation_name or "-"
     # (level, kind) -> the first message of that kind and every path
@@ -144,18 +147,20 @@ def log_errors(errors: Sequence[GraphQLError], operation_name: str | None) -> No
         path = ".".join(str(p) for p in error.path or ()) or "-"
         if original is None or isinstance(original, GraphQLError):
             key = (logging.INFO, f"graphql error in {operation}")
-            groups.setdefault(key, (error.message, []))[1].append(path)
+            groups.setdefault(key, ("", []))[1].append(path)
         elif isinstance(original, WethodGraphQLError):
             caller_caused = isinstance(original, _CALLER_CAUSED)
             level = logging.INFO if caller_caused else logging.WARNING
             key = (level, original.code + _upstream_note(original))
-            groups.setdefault(key, (original.message, []))[1].append(path)
+            message = "" if caller_caused else original.message
+            groups.setdefault(key, (message, []))[1].append(path)
         else:
             logger.error("unexpected error at %s", path, exc_info=original)
     for (level, kind), (message, paths) in groups.items():
         shown = ", ".join(paths[:_PATHS_SHOWN])
         more = ", ..." if len(paths) > _PATHS_SHOWN else ""
-        logger.log(level, "%s x%d at %s%s: %s", kind, len(paths), shown, more, message)
+        told = f": {message}" if message else ""
+        logger.log(level, "%s x%d at %s%s%s", kind, len(paths), shown, more, told)
 
 
 def _upstream_note(error: WethodGraphQLError) -> str:

@@ -19,6 +19,12 @@ from wethod_graphql.server.graphiql import graphiql_routes, render_graphiql
 from wethod_graphql.server.gzip import GzipMiddleware
 from wethod_graphql.server.health import healthz, readyz
 from wethod_graphql.server.middleware import BodyLimitMiddleware, RequestIdMiddleware
+from wethod_graphql.server.observing import (
+    ObserveMiddleware,
+    close_observer,
+    create_observer,
+    metrics_endpoint,
+)
 from wethod_graphql.server.routing import http_error
 from wethod_graphql.server.view import graphiql_options
 from wethod_graphql.upstream import UpstreamClient, create_session
@@ -31,6 +37,7 @@ CORS_HEADERS = (
     "traceparent",
     "tracestate",
     "x-request-id",
+    "wethod-explain",
 )
 
 #: Responses from this size up are gzipped for clients that accept it: below
@@ -46,20 +53,28 @@ def create_app(settings: Settings, hooks: Hooks | None = None) -> Starlette:
     the `/graphql` endpoint's steps around execution, after the fleet's
     (limits, persisted operations: `server.fleet`)."""
 
+    observer = create_observer(settings)
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         # One HTTP session for the process: pooled connections, closed on exit.
-        async with (
-            create_session(settings) as session,
-            open_fleet(settings, schema, trusted) as fleet,
-        ):
-            app.state.upstream = UpstreamClient(session, settings, cache=fleet.cache)
-            app.state.admission = fleet.admission
-            yield
+        try:
+            async with (
+                create_session(settings) as session,
+                open_fleet(settings, schema, trusted) as fleet,
+            ):
+                app.state.upstream = UpstreamClient(
+                    session, settings, observer=observer, cache=fleet.cache
+                )
+                app.state.admission = fleet.admission
+                yield
+        finally:
+            await close_observer(observer)
 
     schema = build_schema(
         max_depth=settings.max_depth, max_aliases=settings.max_aliases
     )
+    schema.observer = observer
     trusted = load_trusted(settings, schema)
     options = graphiql_options(settings) if settings.graphiql else None
     ide_page = render_graphiql(options) if options else None
@@ -74,8 +89,17 @@ def create_app(settings: Settings, hooks: Hooks | None = None) -> Starlette:
     ]
     if options:
         routes += graphiql_routes(options)
+    if observer.metrics is not None:
+        routes.append(
+            Route("/metrics", metrics_endpoint(observer.metrics), methods=["GET"])
+        )
     middleware = [
         Middleware(RequestIdMiddleware),
+        Middleware(
+            ObserveMiddleware,
+            observer=observer,
+            explain_allowed=settings.explain or settings.demo,
+        ),
         Middleware(BodyLimitMiddleware, max_bytes=settings.max_body),
         Middleware(GzipMiddleware, minimum_size=GZIP_MIN_BYTES, level=GZIP_LEVEL),
     ]

@@ -113,6 +113,9 @@ class GraphiQLOptions:
     assets_dir: Path | None = None
     default_query: str | None = None
     persist_headers: bool = False
+    #: Send `Wethod-Explain: 1` with every request, so each response shows
+    #: its upstream calls under `extensions` (demo mode).
+    explain: bool = False
 
 
 def _asset_base(options: GraphiQLOptions) -> str | None:
@@ -170,6 +173,7 @@ def render_graphiql(options: GraphiQLOptions, endpoint: str = "/graphql") -> str
         "endpoint": endpoint,
         "defaultQuery": options.default_query,
         "persistHeaders": options.persist_headers,
+        "explain": options.explain,
     }
     values = {
         "csp": html.escape(csp),

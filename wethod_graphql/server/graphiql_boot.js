@@ -72,7 +72,12 @@
   }
 
   var props = {
-    fetcher: GraphiQL.createFetcher({ url: config.endpoint }),
+    // In demo mode every response lists its upstream calls (extensions.upstream),
+    // shown below the data in the result pane.
+    fetcher: GraphiQL.createFetcher({
+      url: config.endpoint,
+      headers: config.explain ? { "Wethod-Explain": "1" } : {},
+    }),
     plugins: [GraphiQLPluginExplorer.explorerPlugin()],
     shouldPersistHeaders: config.persistHeaders,
     isHeadersEditorEnabled: true,

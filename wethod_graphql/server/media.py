@@ -16,6 +16,8 @@ from collections.abc import Mapping
 import orjson
 from starlette.responses import Response
 
+from wethod_graphql.observe.record import current_request
+
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
 
@@ -57,6 +59,9 @@ def request_error(
 
     `extensions` go into the error's `extensions` after its `code`.
     """
+    record = current_request.get()
+    if record is not None:
+        record.error_codes.append(code)
     return json_response(
         {
             "errors": [

@@ -1,4 +1,4 @@
-"""ASGI middleware: request ids, access log and the request body cap.
+"""ASGI middleware: request ids and the request body cap.
 
 Plain ASGI (not `BaseHTTPMiddleware`), so bodies stream through untouched and
 nothing is buffered twice.
@@ -6,12 +6,9 @@ nothing is buffered twice.
 
 from __future__ import annotations
 
-import logging
-import time
 import uuid
 
 from starlette.datastructures import Headers, MutableHeaders
-from starlette.requests import ClientDisconnect
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -19,20 +16,12 @@ from wethod_graphql.server.logs import request_id_var
 from wethod_graphql.server.media import request_error
 from wethod_graphql.upstream.caller import REQUEST_ID
 
-access_log = logging.getLogger("wethod_graphql.access")
-
-#: The access log's status for a client that hung up before its request was
-#: read whole (nginx's "client closed request"); nothing is sent to it.
-CLIENT_CLOSED = 499
-
 
 class RequestIdMiddleware:
-    """Takes a well-formed `X-Request-Id` or makes one; logs each request.
+    """Takes a well-formed `X-Request-Id` or makes one.
 
     The id is echoed on the response, set for logging, and kept in
-    `scope["state"]["request_id"]` for the GraphQL context. A client that
-    disconnects while sending its body is no error of ours: its access line
-    says 499 and "client disconnected", at INFO, without a trace.
+    `scope["state"]["request_id"]` for the GraphQL context.
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -46,30 +35,15 @@ class RequestIdMiddleware:
         request_id = incoming if REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
         token = request_id_var.set(request_id)
-        started = time.perf_counter()
-        status = 500
 
         async def send_with_id(message: Message) -> None:
-            nonlocal status
             if message["type"] == "http.response.start":
-                status = message["status"]
                 MutableHeaders(scope=message)["x-request-id"] = request_id
             await send(message)
 
-        outcome = ""
         try:
             await self.app(scope, receive, send_with_id)
-        except ClientDisconnect:
-            status, outcome = CLIENT_CLOSED, " client disconnected"
         finally:
-            access_log.info(
-                '"%s %s" %d %.1fms%s',
-                scope["method"],
-                scope["path"],
-                status,
-                (time.perf_counter() - started) * 1000,
-                outcome,
-            )
             request_id_var.reset(token)
 
 

@@ -41,4 +41,5 @@ def graphiql_options(settings: Settings) -> GraphiQLOptions:
         assets_dir=assets_dir,
         default_query=DEMO_OPERATION if settings.demo else None,
         persist_headers=settings.graphiql_persist_headers,
+        explain=settings.demo,
     )

@@ -7,7 +7,6 @@ exception, status code or response body crosses this module's boundary.
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Awaitable, Callable, Mapping
 from functools import partial
 from typing import Any
@@ -17,32 +16,34 @@ import aiohttp
 from yarl import URL
 
 from wethod_graphql.config import Settings
-from wethod_graphql.errors import InputError, UpstreamTimeout, UpstreamUnavailable
+from wethod_graphql.errors import InputError, UpstreamTimeout
+from wethod_graphql.observe.calls import CallObservation
+from wethod_graphql.observe.observer import NO_OBSERVER, Observer
+from wethod_graphql.observe.record import ResponsePath
+from wethod_graphql.upstream.body import read_capped
 from wethod_graphql.upstream.cache import RecordCache
 from wethod_graphql.upstream.caller import Caller
 from wethod_graphql.upstream.failures import (
     Subject,
     decode_json,
     error_for,
+    outcome,
     transport_failure,
 )
+from wethod_graphql.upstream.items import parse_item
 from wethod_graphql.upstream.listing import ListQuery, parse_page
 from wethod_graphql.upstream.records import (
     ClientRecord,
     Deleted,
-    RecordError,
-    parse_record,
 )
 from wethod_graphql.upstream.resources import CLIENTS, Resource, parse_id
 from wethod_graphql.upstream.retry import RETRYABLE_STATUSES, RetryPolicy
 
-logger = logging.getLogger(__name__)
-
 #: Relations `GET /api/clients/{id}` can embed, in dot-notation.
 CLIENT_INCLUDES = CLIENTS.includes
 
-#: A client body is a few kilobytes; anything near this is not a client.
-MAX_BODY_BYTES = 4 * 1024 * 1024
+#: Response paths a call's answer goes into (explain); `list` is a method here.
+Served = list[ResponsePath]
 
 #: What a failed attempt can raise below us: aiohttp's errors (its timeouts
 #: are `TimeoutError`s too) and socket errors.
@@ -65,14 +66,17 @@ class UpstreamClient:
         retry: RetryPolicy | None = None,
         *,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        observer: Observer = NO_OBSERVER,
         cache: RecordCache | None = None,
     ) -> None:
-        """`cache`, when given, keeps 200 bodies of items per caller
-        (`WETHOD_CACHE_TTL`)."""
+        """`cache`, when given, keeps items' 200 bodies per caller."""
         self._session = session
         self._cache = cache
         # Quoted once here, so each call can build its URL already encoded.
-        self._base_url = str(URL(settings.base_url.rstrip("/")))
+        base = URL(settings.base_url.rstrip("/"))
+        self._base_url = str(base)
+        self._host, self._port = base.host or "", base.explicit_port
+        self._observer = observer
         self._sleep = sleep
         self._budget = settings.timeout
         self._ping_timeout = settings.ready_timeout
@@ -92,11 +96,14 @@ class UpstreamClient:
         include: frozenset[str] = frozenset(),
         deleted: Deleted = Deleted.EXCLUDE,
         deadline: float | None = None,
+        served: Served | None = None,
     ) -> Any:
         """`GET {path}/{id}` of `resource`: its record, `include` embedded.
 
         `deadline` (the loop's clock) is the operation's: the call ends by
-        then, or by its own budget, whichever comes first.
+        then, or by its own budget, whichever comes first. `served` is the
+        list of response paths the answer goes into, kept by reference for
+        `extensions.upstream` (explain); the caller may add to it meanwhile.
         """
         number = parse_id(item_id, resource)
         _check_includes(resource, include)
@@ -106,11 +113,11 @@ class UpstreamClient:
             params["include"] = ",".join(sorted(include))
         subject = (resource, f"{resource.noun} {number}")
         path = f"{resource.path}/{number}"
-
-        def parse(body: bytes) -> Any:
-            return _item(resource, decode_json(body), number)
-
-        fetch = partial(self._get_body, path, params, headers, subject, deadline)
+        template = f"{resource.path}/{{id}}"
+        fetch = partial(
+            self._get_body, path, params, headers, subject, deadline, template, served
+        )
+        parse = partial(parse_item, resource, number=number)
         if self._cache is None:
             return parse((await fetch())[0])
         key = self._cache.key(caller, resource.name, number, deleted.value, include)
@@ -137,7 +144,7 @@ class UpstreamClient:
         params = query.params(include, deleted)
         subject = (resource, f"The {resource.name}")
         body, _ = await self._get_body(
-            resource.path, params, headers, subject, deadline
+            resource.path, params, headers, subject, deadline, resource.path, None
         )
         return parse_page(resource.record, decode_json(body), query.limit)
 
@@ -192,6 +199,8 @@ class UpstreamClient:
         headers: dict[str, str],
         subject: Subject,
         operation_deadline: float | None,
+        template: str,
+        served: Served | None,
     ) -> tuple[bytes, str | None]:
         """A 200 body and its `Cache-Control`, or the error for the answer."""
         now = asyncio.get_running_loop().time()
@@ -201,16 +210,26 @@ class UpstreamClient:
                 # The operation is out of time: not even a connection is begun.
                 raise UpstreamTimeout("The Wethod API did not answer in time.")
             deadline = min(deadline, operation_deadline)
+        call = self._observer.upstream_call(
+            subject[0].name, template, self._host, self._port, path, params, served
+        )
         try:
             async with asyncio.timeout_at(deadline):
-                return await self._get_with_retries(
-                    path, params, headers, subject, deadline
+                body = await self._get_with_retries(
+                    call, path, params, headers, subject, deadline
                 )
         except TimeoutError as error:
+            call.ended(error)
             raise UpstreamTimeout("The Wethod API did not answer in time.") from error
+        except BaseException as error:
+            call.ended(error)
+            raise
+        call.ended(None)
+        return body
 
     async def _get_with_retries(
         self,
+        call: CallObservation,
         path: str,
         params: dict[str, str],
         headers: dict[str, str],
@@ -222,7 +241,7 @@ class UpstreamClient:
             attempt += 1
             cause: Exception | None = None
             try:
-                status, answer_headers, body = await self._send(path, params, headers)
+                status, answer, body = await self._send(call, path, params, headers)
             except TRANSPORT_ERRORS as error:
                 cause = error
                 failure = transport_failure(error)
@@ -231,9 +250,8 @@ class UpstreamClient:
                     raise failure from error
             else:
                 if status == 200:
-                    return body, answer_headers.get("cache-control")
-                retry_after_header = answer_headers.get("retry-after")
-                failure = error_for(status, retry_after_header, body, subject)
+                    return body, answer.get("cache-control")
+                failure = error_for(status, answer.get("retry-after"), body, subject)
                 retry_after = getattr(failure, "retry_after", None)
                 delay = self._retry.delay(attempt, retry_after)
                 if status not in RETRYABLE_STATUSES or delay is None:
@@ -242,57 +260,37 @@ class UpstreamClient:
                 # Waiting would spend the whole budget (a long Retry-After):
                 # report what the upstream said now, not a timeout later.
                 raise failure from cause
-            logger.info(
-                "upstream %s failed (%s), retry %d in %.2fs",
-                path,
-                failure.status or type(failure).__name__,
-                attempt,
-                delay,
-            )
+            call.retrying(outcome(cause) if cause is not None else status)
             await self._sleep(delay)
 
     async def _send(
-        self, path: str, params: dict[str, str], headers: dict[str, str]
+        self,
+        call: CallObservation,
+        path: str,
+        params: dict[str, str],
+        headers: dict[str, str],
     ) -> tuple[int, Mapping[str, str], bytes]:
         """One attempt: the status, the headers and the (capped) body."""
         # Built already encoded (ids and enum values need no quoting), which
         # spares aiohttp parsing and re-quoting the URL on every call.
         url = URL(f"{self._base_url}{path}?{urlencode(params)}", encoded=True)
-        async with (
-            self._slots,
-            self._session.get(url, headers=headers, allow_redirects=False) as response,
-        ):
-            body = await _read_capped(response)
-            return response.status, response.headers, body
+        async with self._slots:
+            sent = call.attempt_started(headers)
+            try:
+                async with self._session.get(
+                    url, headers=sent, allow_redirects=False
+                ) as response:
+                    body = await read_capped(response)
+                    status = response.status
+                    answer = response.headers
+            except BaseException as error:
+                call.attempt_ended(outcome(error))
+                raise
+            call.attempt_ended(status)
+            return status, answer, body
 
 
 def _check_includes(resource: Resource, include: frozenset[str]) -> None:
     unknown = include - resource.includes
     if unknown:
         raise InputError(f"Unknown relation(s): {', '.join(sorted(unknown))}.")
-
-
-def _item(resource: Resource, body: object, number: int) -> Any:
-    """The record of item `number` in `body`, or `UpstreamUnavailable`."""
-    try:
-        record = parse_record(resource.record, body)
-    except RecordError as error:
-        raise UpstreamUnavailable("The Wethod API sent an unexpected body.") from error
-    if record.id != number:
-        raise UpstreamUnavailable(
-            f"The Wethod API answered for another {resource.noun.lower()}."
-        )
-    return record
-
-
-async def _read_capped(response: aiohttp.ClientResponse) -> bytes:
-    if (response.content_length or 0) > MAX_BODY_BYTES:
-        raise UpstreamUnavailable("The Wethod API sent an oversized body.")
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in response.content.iter_any():
-        size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            raise UpstreamUnavailable("The Wethod API sent an oversized body.")
-        chunks.append(chunk)
-    return b"".join(chunks)

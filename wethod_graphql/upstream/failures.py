@@ -1,4 +1,5 @@
-"""What an upstream answer or failure means: one `wethod_graphql.errors` each.
+"""What an upstream answer or failure means: one `wethod_graphql.errors` each,
+and the label (`outcome`) an attempt without a usable answer is counted as.
 
 A non-200 status maps to its exception, keeping only the body's `key` and
 `failures`; a transport failure is a timeout or unavailability; a 200 body
@@ -8,8 +9,10 @@ name the resource (its permission, in a 403) and the item.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 
+import aiohttp
 import orjson
 
 from wethod_graphql.errors import (
@@ -37,6 +40,25 @@ _STATUS_ERRORS: Mapping[int, tuple[type[UpstreamError], str]] = {
     404: (NotFound, "{subject} was not found."),
     412: (PreconditionFailed, "The Wethod API refused the company or version."),
 }
+
+
+#: Failures to connect at all, as aiohttp raises them.
+_CONNECT_ERRORS = (aiohttp.ClientConnectorError, ConnectionRefusedError)
+
+
+def outcome(error: BaseException) -> str:
+    """What an attempt without a usable answer counts as, in metrics, traces
+    and logs: `timeout`, `connect_error`, `dropped` or `invalid_body`."""
+    if isinstance(error, asyncio.CancelledError | TimeoutError):
+        # Cancelled: the call's budget (`asyncio.timeout_at`) ended the attempt.
+        return "timeout"
+    if isinstance(error, UpstreamError):
+        return "invalid_body"  # an answer, but oversized
+    if isinstance(error, _CONNECT_ERRORS):
+        return "connect_error"
+    if isinstance(error, aiohttp.ClientError | OSError):
+        return "dropped"
+    return "error"
 
 
 def transport_failure(error: Exception) -> UpstreamError:

@@ -33,7 +33,7 @@ from graphql.execution.values import (
 )
 
 from wethod_graphql.resolvers.context import Context
-from wethod_graphql.resolvers.loaders import Key
+from wethod_graphql.resolvers.loaders import Key, ResourceLoader
 from wethod_graphql.schema.plans.ast import directive_variables
 from wethod_graphql.schema.plans.keys import Demand, RootRefused, demand
 from wethod_graphql.schema.plans.project import respond
@@ -92,6 +92,8 @@ class Plan:
             }
         except (RootRefused, GraphQLError, LookupError, ValueError, TypeError):
             return None
+        if context.loader.explains:
+            _note_paths(demands, context.loader)
         loaded = await context.loader.load_all(_keys_in_batch_order(demands))
         return respond(entries, demands, loaded)
 
@@ -119,6 +121,15 @@ class Plan:
         if entry.field is None:  # pragma: no cover - only `__typename` has none
             raise RootRefused
         return get_argument_values(entry.field, entry.nodes[0], variables)
+
+
+def _note_paths(demands: Mapping[str, Demand], loader: ResourceLoader) -> None:
+    """Where each key's answer goes, for `extensions.upstream` (explain)."""
+    for key, need in demands.items():
+        single = need.entry.kind is RootKind.CLIENT
+        for index, item in enumerate(need.items):
+            if isinstance(item, Key):
+                loader.serve(item, [key] if single else [key, index])
 
 
 def _keys_in_batch_order(demands: Mapping[str, Demand]) -> list[Key]:

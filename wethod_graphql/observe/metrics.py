@@ -1,0 +1,186 @@
+"""Prometheus metrics of the service, served at `GET /metrics`.
+
+The names and labels are part of the contract (see README, Monitoring).
+Every label has a bounded set of values: operation names become a label
+only for the first `MAX_OPERATION_NAMES` distinct ones (then `other`), and
+resources, statuses, codes and reasons come from the service, not the caller.
+
+Under `serve --workers N` each worker writes its values to files in
+`PROMETHEUS_MULTIPROC_DIR` (prometheus-client's multiprocess mode, chosen
+when that variable is set before the library is imported; `cli.py` sets
+it), and any worker's `/metrics` sums them all.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Hashable, Iterator, MutableMapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Generic, TypeVar
+
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    disable_created_metrics,
+    generate_latest,
+)
+from prometheus_client.multiprocess import MultiProcessCollector
+
+MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
+CONTENT_TYPE = CONTENT_TYPE_LATEST
+#: Distinct operation names a process labels; later ones count as `other`.
+MAX_OPERATION_NAMES = 100
+OTHER = "other"
+#: The label of requests that ran no operation (a refused or bad request).
+NO_OPERATION = "none"
+#: An anonymous operation's name label.
+ANONYMOUS = "anonymous"
+
+_SECONDS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+_CALLS = (0, 1, 2, 3, 5, 10, 20, 50, 100, 200, 500, 1000)
+
+C = TypeVar("C", Counter, Gauge, Histogram)
+
+
+class _Children(Generic[C]):
+    """A metric's children by label values, looked up without its lock.
+
+    `labels()` takes a lock and builds a tuple of strings per call; the
+    values here repeat, so each child is found once and kept.
+    """
+
+    def __init__(self, metric: C) -> None:
+        self._metric: C = metric
+        self._children: dict[Hashable, C] = {}
+
+    def __call__(self, *values: str) -> C:
+        child = self._children.get(values)
+        if child is None:
+            child = self._children[values] = self._metric.labels(*values)
+        return child
+
+
+class Metrics:
+    """The service's instruments, in a registry of their own.
+
+    A registry per instance lets tests build several apps in one process;
+    in multiprocess mode the values live in files and `render` reads them.
+    """
+
+    def __init__(self) -> None:
+        # `*_created` series double the output and say nothing a restart
+        # does not; the switch is the library's, for the whole process.
+        disable_created_metrics()  # type: ignore[no-untyped-call]
+        self.registry = CollectorRegistry(auto_describe=True)
+        self._multiprocess_dir = os.environ.get(MULTIPROCESS_ENV)
+        registry = self.registry
+        self.requests = _Children(
+            Counter(
+                "wethod_graphql_requests",
+                "GraphQL requests, by operation type, name and HTTP status.",
+                ["operation_type", "operation_name", "status"],
+                registry=registry,
+            )
+        )
+        self.request_duration = _Children(
+            Histogram(
+                "wethod_graphql_request_duration_seconds",
+                "Time to answer a GraphQL request, by operation type.",
+                ["operation_type"],
+                buckets=_SECONDS,
+                registry=registry,
+            )
+        )
+        self.errors = _Children(
+            Counter(
+                "wethod_graphql_errors",
+                "GraphQL errors sent, by extensions.code.",
+                ["code"],
+                registry=registry,
+            )
+        )
+        self.upstream_requests = _Children(
+            Counter(
+                "wethod_graphql_upstream_requests",
+                "Upstream HTTP attempts, by resource and status (or failure).",
+                ["resource", "status"],
+                registry=registry,
+            )
+        )
+        self.upstream_duration = _Children(
+            Histogram(
+                "wethod_graphql_upstream_request_duration_seconds",
+                "Time of one upstream HTTP attempt, by resource.",
+                ["resource"],
+                buckets=_SECONDS,
+                registry=registry,
+            )
+        )
+        self.upstream_retries = _Children(
+            Counter(
+                "wethod_graphql_upstream_retries",
+                "Upstream attempts retried, by the reason for the retry.",
+                ["reason"],
+                registry=registry,
+            )
+        )
+        self.upstream_in_flight = Gauge(
+            "wethod_graphql_upstream_in_flight",
+            "Upstream HTTP attempts in flight now.",
+            registry=registry,
+            multiprocess_mode="livesum",
+        )
+        self.calls_per_operation = Histogram(
+            "wethod_graphql_upstream_calls_per_operation",
+            "Upstream calls one GraphQL operation made.",
+            buckets=_CALLS,
+            registry=registry,
+        )
+        self._names: set[str] = set()
+
+    def operation_label(self, name: str | None) -> str:
+        """The `operation_name` label of `name`: itself, or `other` past the bound."""
+        if name is None:
+            return ANONYMOUS
+        if name in self._names:
+            return name
+        if len(self._names) < MAX_OPERATION_NAMES:
+            self._names.add(name)
+            return name
+        return OTHER
+
+    def render(self) -> bytes:
+        """The exposition text: this process's values, or every worker's."""
+        if self._multiprocess_dir is None:
+            return generate_latest(self.registry)
+        registry = CollectorRegistry()
+        MultiProcessCollector(registry, path=self._multiprocess_dir)  # type: ignore[no-untyped-call]
+        return generate_latest(registry)
+
+
+@contextmanager
+def multiprocess_directory(environ: MutableMapping[str, str]) -> Iterator[str]:
+    """A directory for the workers' metric files, named in `environ`.
+
+    The operator's `PROMETHEUS_MULTIPROC_DIR` when set (emptied of an earlier
+    run's files, which would otherwise be summed in), else a temporary one,
+    removed afterwards. Set before the workers start, so that each imports
+    prometheus-client in multiprocess mode.
+    """
+    given = environ.get(MULTIPROCESS_ENV)
+    if given:
+        for stale in Path(given).glob("*.db"):
+            stale.unlink()
+        yield given
+        return
+    with tempfile.TemporaryDirectory(prefix="wethod-graphql-metrics-") as directory:
+        environ[MULTIPROCESS_ENV] = directory
+        try:
+            yield directory
+        finally:
+            environ.pop(MULTIPROCESS_ENV, None)

@@ -1,0 +1,23 @@
+"""Reading an upstream answer's body, with a cap on its size."""
+
+from __future__ import annotations
+
+import aiohttp
+
+from wethod_graphql.errors import UpstreamUnavailable
+
+#: A client body is a few kilobytes; anything near this is not a client.
+MAX_BODY_BYTES = 4 * 1024 * 1024
+
+
+async def read_capped(response: aiohttp.ClientResponse) -> bytes:
+    if (response.content_length or 0) > MAX_BODY_BYTES:
+        raise UpstreamUnavailable("The Wethod API sent an oversized body.")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.content.iter_any():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise UpstreamUnavailable("The Wethod API sent an oversized body.")
+        chunks.append(chunk)
+    return b"".join(chunks)

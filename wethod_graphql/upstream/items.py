@@ -1,0 +1,24 @@
+"""One item's record from an upstream body, checked to be the item asked for."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wethod_graphql.errors import UpstreamUnavailable
+from wethod_graphql.upstream.failures import decode_json
+from wethod_graphql.upstream.records import RecordError, parse_record
+from wethod_graphql.upstream.resources import Resource
+
+
+def parse_item(resource: Resource, body: bytes, *, number: int) -> Any:
+    """The record of item `number` of `resource` in `body`, or
+    `UpstreamUnavailable` (not JSON, not the record, another item)."""
+    try:
+        record = parse_record(resource.record, decode_json(body))
+    except RecordError as error:
+        raise UpstreamUnavailable("The Wethod API sent an unexpected body.") from error
+    if record.id != number:
+        raise UpstreamUnavailable(
+            f"The Wethod API answered for another {resource.noun.lower()}."
+        )
+    return record
