@@ -32,6 +32,8 @@ _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 _LOG_FORMATS = ("text", "json")
 #: Server processes one `serve` may start.
 MAX_WORKERS = 64
+#: Defaults that read better in words than as values.
+_DEFAULT_WORDS = {"graphiql_assets_dir": "the files the package ships"}
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off")
 
@@ -65,6 +67,10 @@ class Settings:
     log_level: str = "INFO"
     log_format: str = "text"
     workers: int = 1
+    header_timeout: float = 10.0
+    body_timeout: float = 20.0
+    keep_alive_timeout: int = 5
+    max_connections: int = 2048
     demo: bool = field(default=False, metadata={"env": None})
 
     def __post_init__(self) -> None:
@@ -75,7 +81,14 @@ class Settings:
             lambda v: bool(_API_VERSION.fullmatch(v)),
             "a date like 2024-06-15",
         )
-        for name in ("timeout", "connect_timeout", "read_timeout", "ready_timeout"):
+        for name in (
+            "timeout",
+            "connect_timeout",
+            "read_timeout",
+            "ready_timeout",
+            "header_timeout",
+            "body_timeout",
+        ):
             _check(
                 getattr(self, name), _env_name(name), _positive, "a finite number > 0"
             )
@@ -94,6 +107,8 @@ class Settings:
             "max_depth",
             "max_aliases",
             "max_body",
+            "keep_alive_timeout",
+            "max_connections",
         ):
             _check(getattr(self, name), _env_name(name), lambda v: v >= 1, ">= 1")
         if self.company is not None:
@@ -131,6 +146,27 @@ class Settings:
             if raw:
                 values[name] = _PARSERS[name](raw, env)
         return cls(**values)
+
+    @classmethod
+    def defaults_in_words(cls) -> dict[str, str]:
+        """Each setting's default as `--help` shows it."""
+        words = {}
+        for f in dataclasses.fields(cls):
+            if f.name in _DEFAULT_WORDS:
+                words[f.name] = _DEFAULT_WORDS[f.name]
+            elif f.default is None or f.default == ():
+                words[f.name] = "unset"
+            elif isinstance(f.default, bool):
+                words[f.name] = str(f.default).lower()
+            else:
+                words[f.name] = str(f.default)
+        return words
+
+    @classmethod
+    def unknown_variables(cls, environ: Mapping[str, str]) -> list[str]:
+        """The `WETHOD_*` names in `environ` that no setting reads (misspellings)."""
+        known = set(cls.variables().values())
+        return sorted(n for n in environ if n.startswith("WETHOD_") and n not in known)
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)
@@ -237,4 +273,8 @@ _PARSERS: dict[str, Callable[[str, str], Any]] = {
     "log_level": _upper,
     "log_format": lambda raw, env: raw.lower(),
     "workers": _number(int),
+    "header_timeout": _number(float),
+    "body_timeout": _number(float),
+    "keep_alive_timeout": _number(int),
+    "max_connections": _number(int),
 }

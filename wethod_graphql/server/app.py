@@ -13,6 +13,7 @@ from starlette.routing import BaseRoute, Route
 
 from wethod_graphql.config import Settings
 from wethod_graphql.schema.build import build_schema
+from wethod_graphql.server.deadline import BodyDeadlineMiddleware
 from wethod_graphql.server.graphiql import graphiql_routes, render_graphiql
 from wethod_graphql.server.health import healthz, readyz
 from wethod_graphql.server.middleware import BodyLimitMiddleware, RequestIdMiddleware
@@ -58,6 +59,7 @@ def create_app(
     middleware = [
         Middleware(RequestIdMiddleware),
         Middleware(BodyLimitMiddleware, max_bytes=settings.max_body),
+        Middleware(BodyDeadlineMiddleware, timeout=settings.body_timeout),
     ]
     if settings.cors_origins:
         middleware.append(
