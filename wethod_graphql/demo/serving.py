@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from wethod_graphql.process import listen, run
+from wethod_graphql.process import listen
 
 from .app import DemoApi
 from .auth import CRM_VIEW, TOKENS
@@ -95,6 +95,8 @@ def serve(
     # Imported here: the package itself needs only Starlette, so the in-process
     # uses (tests, `serve --demo`) never load a server.
     import uvicorn
+
+    from wethod_graphql.process import run
 
     api = DemoApi(faults=faults, latency=latency)
     sock = listen.bind(host, port)

@@ -67,24 +67,27 @@ def serve(
     failed.
     """
     server = _Server(config)
-    with asyncio.Runner(loop_factory=config.get_loop_factory()) as runner:
+    with sock, asyncio.Runner(loop_factory=config.get_loop_factory()) as runner:
         return runner.run(_serve(server, sock, on_started))
 
 
 async def _serve(
     server: uvicorn.Server, sock: socket.socket, on_started: Callable[[], None]
 ) -> int:
-    serving = asyncio.create_task(server.serve(sockets=[sock]))
-    # uvicorn exposes start-up only as a flag, not an event.
-    while not server.started and not serving.done():  # noqa: ASYNC110
-        await asyncio.sleep(0.05)
-    if server.started:
+    async def announce() -> None:
+        # uvicorn exposes start-up only as a flag, not an event.
+        while not server.started:  # noqa: ASYNC110
+            await asyncio.sleep(0.05)
         on_started()
+
+    announcing = asyncio.create_task(announce())
     try:
-        await serving
+        await server.serve(sockets=[sock])
     except SystemExit as exit_:  # uvicorn's way out of a failed lifespan
         return exit_.code if isinstance(exit_.code, int) else STARTUP_FAILURE
-    return 0 if server.started else STARTUP_FAILURE
+    finally:
+        announcing.cancel()
+    return 0
 
 
 def serve_workers(
@@ -99,10 +102,11 @@ def serve_workers(
     socket listens. Returns 1 if a worker could not start (the supervisor
     then stops rather than respawn it forever), else 0.
     """
-    # Listening now, so connections wait in the backlog while workers start.
-    sock.listen(config.backlog)
-    on_started()
-    supervisor = Multiprocess(config, sockets=[sock])
-    supervisor.run()
+    with sock:
+        # Listening now, so connections wait in the backlog while workers start.
+        sock.listen(config.backlog)
+        on_started()
+        supervisor = Multiprocess(config, sockets=[sock])
+        supervisor.run()
     failed = any(p.exitcode == STARTUP_FAILURE for p in supervisor.processes)
     return 1 if failed else 0
