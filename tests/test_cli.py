@@ -278,3 +278,9 @@ def test_serve_exempts_start_up_objects_from_the_collector() -> None:
     before, after = map(int, out.stdout.split())
     assert before == 0
     assert after > 50_000  # the modules and the schema, at least
+
+
+def test_the_request_timeout_is_a_serve_flag() -> None:
+    args = parser().parse_args(["serve", "--request-timeout", "12"])
+    settings = serve_settings(args, {"WETHOD_REQUEST_TIMEOUT": "40"})
+    assert settings.request_timeout == 12.0

@@ -46,6 +46,7 @@ GOOD: list[tuple[str, str, str, object]] = [
     ("WETHOD_COMPANY", "acme", "company", "acme"),
     ("WETHOD_COMPANY", " my-company-2 ", "company", "my-company-2"),
     ("WETHOD_TIMEOUT", "2.5", "timeout", 2.5),
+    ("WETHOD_REQUEST_TIMEOUT", "12", "request_timeout", 12.0),
     ("WETHOD_CONNECT_TIMEOUT", "1", "connect_timeout", 1.0),
     ("WETHOD_READ_TIMEOUT", "0.25", "read_timeout", 0.25),
     ("WETHOD_READY_TIMEOUT", "0.5", "ready_timeout", 0.5),
@@ -164,6 +165,7 @@ BAD: list[tuple[str, str]] = [
         (env, raw)
         for env in (
             "WETHOD_TIMEOUT",
+            "WETHOD_REQUEST_TIMEOUT",
             "WETHOD_CONNECT_TIMEOUT",
             "WETHOD_READ_TIMEOUT",
             "WETHOD_READY_TIMEOUT",

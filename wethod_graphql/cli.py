@@ -12,10 +12,10 @@ import gc
 import os
 import socket
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any, NoReturn
 
-import httpx
 import uvicorn
 from starlette.applications import Starlette
 from starlette.datastructures import Secret
@@ -165,12 +165,19 @@ def _serve(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
         )
     configure_logging(settings.log_level, settings.log_format)
     warn_about_ignored(environ, demo_overrides(args) if args.demo else None)
-    transport: httpx.AsyncBaseTransport | None = None
     if args.demo:
-        settings, transport = _demo_wiring(settings)
+        with _demo_upstream(settings) as demo_settings:
+            return _serve_with(args, variables, demo_settings)
+    return _serve_with(args, variables, settings)
+
+
+def _serve_with(
+    args: argparse.Namespace, variables: Mapping[str, str], settings: Settings
+) -> int:
+    """Serve on --host/--port in one process, or in `settings.workers`."""
     # Built before binding: a setting only the app checks (the GraphiQL files)
     # stops start-up with its message, in one process or before any worker.
-    app = create_app(settings, transport)
+    app = create_app(settings)
     sock = listen.bind(args.host, args.port)
 
     def started() -> None:
@@ -254,17 +261,22 @@ def worker_app() -> Starlette:
         sys.exit(STARTUP_FAILURE)
 
 
-def _demo_wiring(settings: Settings) -> tuple[Settings, httpx.AsyncBaseTransport]:
-    """The service wired to an in-process demo API, with its credentials."""
-    from wethod_graphql.demo import DEMO_COMPANY, DEMO_TOKEN, DemoApi
+@contextmanager
+def _demo_upstream(settings: Settings) -> Iterator[Settings]:
+    """A demo API on a loopback port of its own, and settings that call it.
 
-    demo = settings.replace(
-        demo=True,
-        base_url="http://demo-api.invalid",
-        token=Secret(DEMO_TOKEN),
-        company=DEMO_COMPANY,
-    )
-    return demo, httpx.ASGITransport(app=DemoApi().app)
+    It runs in a thread of this process while the block lasts; the service
+    reaches it over the same HTTP client as the real API, with its credentials.
+    """
+    from wethod_graphql.demo import DEMO_COMPANY, DEMO_TOKEN, DemoApi, serve_in_thread
+
+    with serve_in_thread(DemoApi()) as base_url:
+        yield settings.replace(
+            demo=True,
+            base_url=base_url,
+            token=Secret(DEMO_TOKEN),
+            company=DEMO_COMPANY,
+        )
 
 
 def _announce(sock: socket.socket, *, graphiql: bool) -> None:

@@ -47,6 +47,7 @@ class Settings:
     company: str | None = None
     token: Secret | None = None
     timeout: float = 10.0
+    request_timeout: float = 30.0
     connect_timeout: float = 3.0
     read_timeout: float = 5.0
     retries: int = 3
@@ -83,6 +84,7 @@ class Settings:
         )
         for name in (
             "timeout",
+            "request_timeout",
             "connect_timeout",
             "read_timeout",
             "ready_timeout",
@@ -253,6 +255,7 @@ _PARSERS: dict[str, Callable[[str, str], Any]] = {
     "company": _text,
     "token": _secret,
     "timeout": _number(float),
+    "request_timeout": _number(float),
     "connect_timeout": _number(float),
     "read_timeout": _number(float),
     "retries": _number(int),

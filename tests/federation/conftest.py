@@ -235,10 +235,11 @@ class LiveService:
 @pytest.fixture(scope="module")
 def live_service() -> Iterator[LiveService]:
     demo = DemoApi(faults=True)
-    app = create_app(fast_settings(), transport=httpx.ASGITransport(app=demo.app))
-    recorder = BodyRecorder(app)
-    with run_in_thread(recorder) as base:
-        yield LiveService(url=f"{base}/graphql", demo=demo, recorder=recorder)
+    with run_in_thread(demo.app) as demo_url:
+        app = create_app(fast_settings(base_url=demo_url))
+        recorder = BodyRecorder(app)
+        with run_in_thread(recorder) as base:
+            yield LiveService(url=f"{base}/graphql", demo=demo, recorder=recorder)
 
 
 @pytest.fixture(scope="module")

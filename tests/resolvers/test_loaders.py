@@ -5,10 +5,9 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 
-import httpx
 import pytest
 
-from tests.conftest import DEMO_HEADERS, fast_settings, upstream_client
+from tests.conftest import DEMO_HEADERS, demo_client, fast_settings
 from wethod_graphql.demo import DemoApi
 from wethod_graphql.errors import NotFound
 from wethod_graphql.resolvers.loaders import ClientKey, ClientLoader
@@ -22,8 +21,7 @@ EXT = frozenset({"externalIdentifiers"})
 
 @pytest.fixture
 async def loader(demo: DemoApi) -> AsyncIterator[ClientLoader]:
-    transport = httpx.ASGITransport(app=demo.app)
-    async with upstream_client(fast_settings(), transport) as upstream:
+    async with demo_client(demo, fast_settings()) as upstream:
         yield ClientLoader(
             upstream,
             Caller.from_headers(DEMO_HEADERS),

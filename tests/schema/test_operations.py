@@ -13,7 +13,6 @@ import weakref
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
-import httpx
 import pytest
 from graphql import specified_rules
 from strawberry.extensions import SchemaExtension
@@ -26,7 +25,7 @@ from strawberry.schema.exceptions import (
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
-from tests.conftest import DEMO_HEADERS, Service, fast_settings, upstream_client
+from tests.conftest import DEMO_HEADERS, Service, demo_client, fast_settings
 from wethod_graphql.demo import DemoApi
 from wethod_graphql.resolvers.context import Context, build_context
 from wethod_graphql.schema.build import MAX_TOKENS, WethodSchema, build_schema
@@ -120,8 +119,7 @@ CASES: list[tuple[str, str | None, dict[str, Any] | None]] = [
 
 @pytest.fixture
 async def upstream() -> AsyncIterator[UpstreamClient]:
-    transport = httpx.ASGITransport(app=DemoApi().app)
-    async with upstream_client(SETTINGS, transport) as client:
+    async with demo_client(DemoApi(), SETTINGS) as client:
         yield client
 
 

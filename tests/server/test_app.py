@@ -25,12 +25,12 @@ async def test_lifespan_opens_one_client_and_closes_it(
     async with start_service(settings, demo) as service:
         upstream = service.app.state.upstream
         assert isinstance(upstream, UpstreamClient)
-        http = upstream._http
-        assert not http.is_closed
+        session = upstream._session
+        assert not session.closed
         for _ in range(3):
             await service.query('{ client(id: "1") { id } }')
         assert service.app.state.upstream is upstream  # one client for every request
-    assert http.is_closed
+    assert session.closed
 
 
 async def test_healthz(service: Service) -> None:

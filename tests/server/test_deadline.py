@@ -4,7 +4,8 @@ and a closed connection; one that does is served as usual."""
 from __future__ import annotations
 
 import json
-from contextlib import AbstractContextManager
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import httpx
 
@@ -17,13 +18,13 @@ from wethod_graphql.server.app import create_app
 QUERY = b'{"query": "{ client(id: \\"1\\") { id } }"}'
 
 
-def _service(body_timeout: float) -> AbstractContextManager[str]:
+@contextmanager
+def _service(body_timeout: float) -> Iterator[str]:
     """The service under uvicorn on loopback, over the demo; yields its URL."""
-    demo = DemoApi()
-    app = create_app(
-        fast_settings(body_timeout=body_timeout), httpx.ASGITransport(app=demo.app)
-    )
-    return run_in_thread(app)
+    with run_in_thread(DemoApi().app) as demo_url:
+        settings = fast_settings(base_url=demo_url, body_timeout=body_timeout)
+        with run_in_thread(create_app(settings)) as url:
+            yield url
 
 
 def test_a_body_that_stops_arriving_gets_408_and_a_closed_connection() -> None:

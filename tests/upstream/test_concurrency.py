@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import asyncio
 
-import pytest
-
-from tests.conftest import fast_settings, upstream_client
 from wethod_graphql.demo import DemoApi
 from wethod_graphql.upstream import DeletionFilter, UpstreamClient
 
-from .conftest import caller, in_process
+from .conftest import caller, over_loopback
 
 CALLS = 200
 CAP = 8
@@ -28,19 +25,12 @@ async def _many(upstream: UpstreamClient) -> list[int]:
     return ids
 
 
-@pytest.mark.parametrize("loop", [False, True], ids=["in-process", "loopback"])
 async def test_the_concurrency_cap_holds_under_200_simultaneous_calls(
-    demo: DemoApi, request: pytest.FixtureRequest, loop: bool
+    demo: DemoApi,
 ) -> None:
     demo.faults.delay(None, 0.02)
-    if loop:
-        base_url = request.getfixturevalue("loopback")
-        settings = fast_settings(base_url=base_url, max_concurrency=CAP)
-        async with upstream_client(settings) as upstream:
-            ids = await _many(upstream)
-    else:
-        async with in_process(demo, max_concurrency=CAP) as (upstream, _):
-            ids = await _many(upstream)
+    async with over_loopback(demo, max_concurrency=CAP) as (upstream, _):
+        ids = await _many(upstream)
     requests = demo.client_requests()
     assert sorted(r.client_id or 0 for r in requests) == sorted(ids)
     assert all(r.status == 200 for r in requests)

@@ -1,4 +1,4 @@
-"""The shared HTTP client keeps no cookie: one caller's never reaches another.
+"""The shared HTTP session keeps no cookie: one caller's never reaches another.
 
 The demo sets a `wethod_session` cookie on every client answer, as a real API
 or its load balancer may. A client that stored it would send acme's session
@@ -13,7 +13,7 @@ import pytest
 from tests.conftest import DEMO_HEADERS, fast_settings, upstream_client
 from wethod_graphql.demo import GLOBEX_COMPANY, GLOBEX_TOKEN, DemoApi
 
-from .conftest import caller, in_process
+from .conftest import caller
 
 GLOBEX = {"authorization": f"Bearer {GLOBEX_TOKEN}", "wethod-company": GLOBEX_COMPANY}
 
@@ -27,15 +27,8 @@ async def test_the_demo_sets_a_cookie(demo: DemoApi) -> None:
     assert response.cookies["wethod_session"] == "acme-session"
 
 
-async def test_no_cookie_is_kept_in_process(demo: DemoApi) -> None:
-    async with in_process(demo) as (upstream, _):
-        await upstream.get_client(1, caller(DEMO_HEADERS))
-        await upstream.get_client(1, caller(GLOBEX))
-    assert [r.headers.get("cookie") for r in demo.client_requests()] == [None, None]
-
-
 @pytest.mark.parametrize("rounds", [3])
-async def test_no_cookie_is_kept_over_the_production_transport(
+async def test_no_cookie_is_kept_by_the_production_session(
     demo: DemoApi, loopback: str, rounds: int
 ) -> None:
     # By name, not by IP: aiohttp's jar ignores cookies from IP addresses.

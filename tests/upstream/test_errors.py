@@ -7,10 +7,10 @@ exception. 4xx other than 429 is never retried; 500 is not either.
 
 from __future__ import annotations
 
-import httpx
+import json
+
 import pytest
 
-from tests.conftest import fast_settings, upstream_client
 from wethod_graphql.demo import (
     DEMO_COMPANY,
     DEMO_TOKEN,
@@ -31,7 +31,7 @@ from wethod_graphql.errors import (
 )
 from wethod_graphql.upstream import UpstreamClient
 
-from .conftest import caller, in_process
+from .conftest import answering, caller, over_loopback
 
 LEFTOVERS = (
     "headers",
@@ -145,8 +145,7 @@ async def test_400_failures_are_kept_field_and_message_only(demo: DemoApi) -> No
         "status_code": 400,
         "content": '{"secret": "leftover"}',
     }
-    transport = httpx.MockTransport(lambda request: httpx.Response(400, json=body))
-    async with upstream_client(fast_settings(), transport) as upstream:
+    async with answering(400, json.dumps(body).encode()) as (upstream, _):
         with pytest.raises(UpstreamBadRequest) as caught:
             await upstream.get_client(1, caller())
     assert caught.value.failures == (
@@ -165,8 +164,7 @@ async def test_400_failures_are_kept_field_and_message_only(demo: DemoApi) -> No
 async def test_an_error_body_that_is_not_the_contracts_still_maps_by_status(
     body: bytes,
 ) -> None:
-    transport = httpx.MockTransport(lambda request: httpx.Response(404, content=body))
-    async with upstream_client(fast_settings(), transport) as upstream:
+    async with answering(404, body) as (upstream, _):
         with pytest.raises(NotFound) as caught:
             await upstream.get_client(1, caller())
     assert (caught.value.status, caught.value.key) == (404, None)
@@ -174,7 +172,7 @@ async def test_an_error_body_that_is_not_the_contracts_still_maps_by_status(
 
 async def test_429_after_every_attempt_is_rate_limited(demo: DemoApi) -> None:
     demo.faults.fail(1, 429, times=3)
-    async with in_process(demo) as (upstream, _):
+    async with over_loopback(demo) as (upstream, _):
         with pytest.raises(RateLimited) as caught:
             await upstream.get_client(1, caller())
     error = caught.value

@@ -1,7 +1,7 @@
 """Bodies become typed records at the boundary, or `UpstreamUnavailable`.
 
 Every field the demo serves is checked against the demo's own data, for every
-client; shapes the demo cannot produce come from an `httpx.MockTransport`.
+client; shapes the demo cannot produce come from a canned upstream over loopback.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ import json
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
-import httpx
 import pytest
 
 from tests.conftest import fast_settings, upstream_client
@@ -26,7 +25,7 @@ from wethod_graphql.upstream import (
 )
 from wethod_graphql.upstream.records import RecordError, parse_client
 
-from .conftest import caller, in_process
+from .conftest import answering, caller, over_loopback
 
 INCLUDE = frozenset({"externalIdentifiers"})
 
@@ -107,7 +106,7 @@ async def test_every_field_of_every_demo_client_is_parsed(demo: DemoApi) -> None
     identifier_fields = tuple(
         f.name for f in dataclasses.fields(ExternalIdentifierRecord)
     )
-    async with in_process(demo) as (upstream, _):
+    async with over_loopback(demo) as (upstream, _):
         for client_id, client in source.items():
             record = await upstream.get_client(
                 client_id, caller(), include=INCLUDE, deleted=DeletionFilter.INCLUDE
@@ -263,25 +262,17 @@ def test_a_wrong_type_is_a_record_error(body: object) -> None:
 async def test_a_body_of_the_wrong_shape_is_unavailable_and_not_retried(
     body: object,
 ) -> None:
-    calls: list[httpx.Request] = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        calls.append(request)
-        return httpx.Response(200, content=json.dumps(body).encode())
-
-    async with upstream_client(fast_settings(), httpx.MockTransport(handler)) as up:
+    async with answering(200, json.dumps(body).encode()) as (up, recorder):
         with pytest.raises(UpstreamUnavailable) as caught:
             await up.get_client(9, caller())
     assert caught.value.status is None
     assert isinstance(caught.value.__cause__, RecordError)
-    assert len(calls) == 1
+    assert recorder.attempts == 1
 
 
 async def test_a_body_for_another_client_is_unavailable() -> None:
-    def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, json={**FULL_BODY, "id": 2})
-
-    async with upstream_client(fast_settings(), httpx.MockTransport(handler)) as up:
+    body = json.dumps({**FULL_BODY, "id": 2}).encode()
+    async with answering(200, body) as (up, _):
         with pytest.raises(UpstreamUnavailable, match="another client"):
             await up.get_client(9, caller())
 
@@ -291,10 +282,7 @@ async def test_a_body_for_another_client_is_unavailable() -> None:
     [b'{"id": 9, "corporate_name": "Ro', b"", b"<html>OK</html>", b"\xff\xfe{}"],
 )
 async def test_invalid_json_is_unavailable(content: bytes) -> None:
-    def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, content=content)
-
-    async with upstream_client(fast_settings(), httpx.MockTransport(handler)) as up:
+    async with answering(200, content) as (up, _):
         with pytest.raises(UpstreamUnavailable, match="invalid JSON"):
             await up.get_client(9, caller())
 

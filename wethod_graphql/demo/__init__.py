@@ -20,7 +20,7 @@ from .auth import (
 from .drop import ConnectionDropped
 from .faults import Faults, FaultsDisabled
 from .log import RecordedRequest
-from .serving import serve
+from .serving import serve, serve_in_thread
 
 __all__ = [
     "DEMO_COMPANY",
@@ -34,4 +34,5 @@ __all__ = [
     "FaultsDisabled",
     "RecordedRequest",
     "serve",
+    "serve_in_thread",
 ]

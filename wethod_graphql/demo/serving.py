@@ -7,6 +7,10 @@ works; uvicorn's access log shows each request (method, path, status).
 from __future__ import annotations
 
 import argparse
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from wethod_graphql.process import listen
 
@@ -104,3 +108,53 @@ def serve(
     return run.serve(
         config, sock, lambda: print(banner(listen.base_url(sock)), flush=True)
     )
+
+
+#: How long `serve_in_thread` waits for the server to listen.
+STARTUP_SECONDS = 10.0
+
+
+@contextmanager
+def serve_in_thread(api: DemoApi, host: str = DEFAULT_HOST) -> Iterator[str]:
+    """Serve `api` on `host`, a free port, from a thread of this process.
+
+    Yields its base URL (`http://HOST:PORT`) once it listens; on leaving the
+    block the server stops and the thread is joined. No signal handler is
+    installed (only the main thread may), and logging is left as it is.
+    """
+    import uvicorn
+
+    config = uvicorn.Config(
+        api.app,
+        host=host,
+        port=0,
+        log_config=None,
+        access_log=False,
+        lifespan="off",
+        ws="none",
+    )
+    server = uvicorn.Server(config)
+    failures: list[BaseException] = []
+
+    def run() -> None:
+        # uvicorn ends a failed start-up with sys.exit(): keep it for the
+        # caller rather than let it end the thread unreported.
+        try:
+            server.run()
+        except BaseException as error:
+            failures.append(error)
+
+    thread = threading.Thread(target=run, name="demo-api", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + STARTUP_SECONDS
+    try:
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                cause = failures[0] if failures else None
+                raise RuntimeError(f"the demo API did not start on {host}") from cause
+            time.sleep(0.01)
+        port = server.servers[0].sockets[0].getsockname()[1]
+        yield f"http://{host}:{port}"
+    finally:
+        server.should_exit = True
+        thread.join()

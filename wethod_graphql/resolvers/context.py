@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -34,6 +35,8 @@ def build_context(
     """Resolve the caller from `headers` and give it fresh loaders.
 
     Call it inside the request's task: loaders bind the running event loop.
+    The operation's deadline, `settings.request_timeout` from now, bounds
+    every upstream call the request makes.
     """
     caller = Caller.from_headers(
         headers,
@@ -45,5 +48,6 @@ def build_context(
         upstream,
         caller,
         max_calls=settings.max_calls,
+        deadline=asyncio.get_running_loop().time() + settings.request_timeout,
     )
     return Context(caller=caller, clients=loader, max_ids=settings.max_ids)

@@ -45,9 +45,12 @@ class ClientLoader:
         upstream: UpstreamClient,
         caller: Caller,
         max_calls: int,
+        deadline: float | None = None,
     ) -> None:
         self._upstream = upstream
         self._caller = caller
+        # The operation's deadline (loop time): every call it makes ends by then.
+        self._deadline = deadline
         self._calls_left = max_calls
         self._max_calls = max_calls
         # aiodataloader binds the running loop here: build it inside a request.
@@ -104,7 +107,11 @@ class ClientLoader:
         self._calls_left -= 1
         call = asyncio.ensure_future(
             self._upstream.get_client(
-                client_id, self._caller, include=include, deleted=deleted
+                client_id,
+                self._caller,
+                include=include,
+                deleted=deleted,
+                deadline=self._deadline,
             )
         )
         call.add_done_callback(_retrieve)

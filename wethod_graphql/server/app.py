@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import httpx
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import BaseRoute, Route
@@ -14,11 +14,14 @@ from starlette.routing import BaseRoute, Route
 from wethod_graphql.config import Settings
 from wethod_graphql.schema.build import build_schema
 from wethod_graphql.server.deadline import BodyDeadlineMiddleware
+from wethod_graphql.server.endpoint import GraphQLEndpoint, Hooks
 from wethod_graphql.server.graphiql import graphiql_routes, render_graphiql
+from wethod_graphql.server.gzip import GzipMiddleware
 from wethod_graphql.server.health import healthz, readyz
 from wethod_graphql.server.middleware import BodyLimitMiddleware, RequestIdMiddleware
-from wethod_graphql.server.view import GraphQLView, graphiql_options
-from wethod_graphql.upstream import UpstreamClient, create_http_client
+from wethod_graphql.server.routing import http_error
+from wethod_graphql.server.view import graphiql_options
+from wethod_graphql.upstream import UpstreamClient, create_session
 
 #: Incoming headers a browser may send cross-origin: exactly those we read.
 CORS_HEADERS = (
@@ -30,17 +33,23 @@ CORS_HEADERS = (
     "x-request-id",
 )
 
+#: Responses from this size up are gzipped for clients that accept it: below
+#: it the header and the CPU cost more than the bytes saved.
+GZIP_MIN_BYTES = 4096
+#: zlib's default level. On a 295 KB answer: level 6 gives 36 KB in 13 ms of
+#: CPU, level 9 35 KB in 32 ms, level 1 51 KB in 5 ms.
+GZIP_LEVEL = 6
 
-def create_app(
-    settings: Settings, transport: httpx.AsyncBaseTransport | None = None
-) -> Starlette:
-    """The service. `transport` replaces the network (the demo, tests)."""
+
+def create_app(settings: Settings, hooks: Hooks | None = None) -> Starlette:
+    """The service, calling the upstream at `settings.base_url`; `hooks` are
+    the `/graphql` endpoint's steps around execution."""
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        # One HTTP client for the process: pooled connections, closed on exit.
-        async with create_http_client(settings, transport) as http:
-            app.state.upstream = UpstreamClient(http, settings)
+        # One HTTP session for the process: pooled connections, closed on exit.
+        async with create_session(settings) as session:
+            app.state.upstream = UpstreamClient(session, settings)
             yield
 
     schema = build_schema(
@@ -48,9 +57,9 @@ def create_app(
     )
     options = graphiql_options(settings) if settings.graphiql else None
     ide_page = render_graphiql(options) if options else None
-    view = GraphQLView(schema, settings, ide_page)
     routes: list[BaseRoute] = [
-        Route("/graphql", view, methods=["GET", "POST"]),
+        # The endpoint answers every method itself (405 as JSON, with Allow).
+        Route("/graphql", GraphQLEndpoint(schema, settings, ide_page, hooks)),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
     ]
@@ -60,6 +69,7 @@ def create_app(
         Middleware(RequestIdMiddleware),
         Middleware(BodyLimitMiddleware, max_bytes=settings.max_body),
         Middleware(BodyDeadlineMiddleware, timeout=settings.body_timeout),
+        Middleware(GzipMiddleware, minimum_size=GZIP_MIN_BYTES, level=GZIP_LEVEL),
     ]
     if settings.cors_origins:
         middleware.append(
@@ -72,4 +82,9 @@ def create_app(
                 max_age=600,
             )
         )
-    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    return Starlette(
+        routes=routes,
+        middleware=middleware,
+        lifespan=lifespan,
+        exception_handlers={HTTPException: http_error},
+    )

@@ -11,6 +11,7 @@ import time
 import uuid
 
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import ClientDisconnect
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -20,12 +21,18 @@ from wethod_graphql.upstream.caller import REQUEST_ID
 
 access_log = logging.getLogger("wethod_graphql.access")
 
+#: The access log's status for a client that hung up before its request was
+#: read whole (nginx's "client closed request"); nothing is sent to it.
+CLIENT_CLOSED = 499
+
 
 class RequestIdMiddleware:
     """Takes a well-formed `X-Request-Id` or makes one; logs each request.
 
     The id is echoed on the response, set for logging, and kept in
-    `scope["state"]["request_id"]` for the GraphQL context.
+    `scope["state"]["request_id"]` for the GraphQL context. A client that
+    disconnects while sending its body is no error of ours: its access line
+    says 499 and "client disconnected", at INFO, without a trace.
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -49,15 +56,19 @@ class RequestIdMiddleware:
                 MutableHeaders(scope=message)["x-request-id"] = request_id
             await send(message)
 
+        outcome = ""
         try:
             await self.app(scope, receive, send_with_id)
+        except ClientDisconnect:
+            status, outcome = CLIENT_CLOSED, " client disconnected"
         finally:
             access_log.info(
-                '"%s %s" %d %.1fms',
+                '"%s %s" %d %.1fms%s',
                 scope["method"],
                 scope["path"],
                 status,
                 (time.perf_counter() - started) * 1000,
+                outcome,
             )
             request_id_var.reset(token)
 

@@ -1,4 +1,4 @@
-"""The REST boundary: httpx in, typed records and `errors` out; knows no GraphQL."""
+"""The REST boundary: aiohttp in, typed records and `errors` out; knows no GraphQL."""
 
 from wethod_graphql.upstream.caller import Caller
 from wethod_graphql.upstream.client import (
@@ -6,7 +6,7 @@ from wethod_graphql.upstream.client import (
     UpstreamClient,
     parse_client_id,
 )
-from wethod_graphql.upstream.http import create_http_client
+from wethod_graphql.upstream.http import create_session
 from wethod_graphql.upstream.records import (
     ClientRecord,
     DeletionFilter,
@@ -20,6 +20,6 @@ __all__ = [
     "DeletionFilter",
     "ExternalIdentifierRecord",
     "UpstreamClient",
-    "create_http_client",
+    "create_session",
     "parse_client_id",
 ]

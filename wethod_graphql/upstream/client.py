@@ -1,36 +1,28 @@
 """`UpstreamClient`: the one place that talks HTTP to the Wethod API.
 
-httpx goes in, typed records or `wethod_graphql.errors` come out: no httpx
+aiohttp goes in, typed records or `wethod_graphql.errors` come out: no aiohttp
 exception, status code or response body crosses this module's boundary.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable
 from urllib.parse import urlencode
 
 import aiohttp
-import httpx
+from yarl import URL
 
 from wethod_graphql.config import Settings
-from wethod_graphql.errors import (
-    Failure,
-    Forbidden,
-    InputError,
-    NotFound,
-    PreconditionFailed,
-    RateLimited,
-    Unauthenticated,
-    UpstreamBadRequest,
-    UpstreamError,
-    UpstreamTimeout,
-    UpstreamUnavailable,
-)
+from wethod_graphql.errors import InputError, UpstreamTimeout, UpstreamUnavailable
 from wethod_graphql.upstream.caller import Caller
+from wethod_graphql.upstream.failures import (
+    decode_json,
+    error_for,
+    transport_failure,
+)
 from wethod_graphql.upstream.records import (
     MAX_ID,
     ClientRecord,
@@ -38,11 +30,7 @@ from wethod_graphql.upstream.records import (
     RecordError,
     parse_client,
 )
-from wethod_graphql.upstream.retry import (
-    RETRYABLE_STATUSES,
-    RetryPolicy,
-    parse_retry_after,
-)
+from wethod_graphql.upstream.retry import RETRYABLE_STATUSES, RetryPolicy
 
 logger = logging.getLogger(__name__)
 
@@ -52,18 +40,11 @@ CLIENT_INCLUDES = frozenset({"externalIdentifiers"})
 #: A client body is a few kilobytes; anything near this is not a client.
 MAX_BODY_BYTES = 4 * 1024 * 1024
 
-#: What a failed attempt can raise below us: httpx's errors, aiohttp's that
-#: the transport leaves unmapped, and socket errors from in-process transports.
-TRANSPORT_ERRORS = (httpx.HTTPError, aiohttp.ClientError, OSError)
+#: What a failed attempt can raise below us: aiohttp's errors (its timeouts
+#: are `TimeoutError`s too) and socket errors.
+TRANSPORT_ERRORS = (aiohttp.ClientError, OSError)
 
 _ID = re.compile(r"[0-9]{1,19}")
-
-_STATUS_ERRORS: Mapping[int, tuple[type[UpstreamError], str]] = {
-    401: (Unauthenticated, "The Wethod API did not accept the credentials."),
-    403: (Forbidden, "The credentials do not allow viewing clients (crm.view)."),
-    404: (NotFound, "{subject} was not found."),
-    412: (PreconditionFailed, "The Wethod API refused the company or version."),
-}
 
 
 def parse_client_id(value: str | int) -> int:
@@ -76,21 +57,26 @@ def parse_client_id(value: str | int) -> int:
 
 
 class UpstreamClient:
-    """Gets Wethod resources over one shared `httpx.AsyncClient`.
+    """Gets Wethod resources over one shared `aiohttp.ClientSession`.
 
     At most `settings.max_concurrency` requests are in flight at once across
     the process. Each call has a total budget of `settings.timeout` seconds,
-    retries included.
+    retries included, and ends at the latest at its operation's `deadline`
+    (event-loop time). `sleep` waits between attempts (tests record it).
     """
 
     def __init__(
         self,
-        http: httpx.AsyncClient,
+        session: aiohttp.ClientSession,
         settings: Settings,
         retry: RetryPolicy | None = None,
+        *,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
-        self._http = http
-        self._base_url = str(http.base_url).rstrip("/")
+        self._session = session
+        # Quoted once here, so each call can build its URL already encoded.
+        self._base_url = str(URL(settings.base_url.rstrip("/")))
+        self._sleep = sleep
         self._budget = settings.timeout
         self._ping_timeout = settings.ready_timeout
         self._retry = retry or RetryPolicy(
@@ -107,8 +93,13 @@ class UpstreamClient:
         *,
         include: frozenset[str] = frozenset(),
         deleted: DeletionFilter = DeletionFilter.EXCLUDE,
+        deadline: float | None = None,
     ) -> ClientRecord:
-        """`GET /api/clients/{id}`, with `include` relations embedded."""
+        """`GET /api/clients/{id}`, with `include` relations embedded.
+
+        `deadline` (the loop's clock) is the operation's: the call ends by
+        then, or by its own budget, whichever comes first.
+        """
         number = parse_client_id(client_id)
         unknown = include - CLIENT_INCLUDES
         if unknown:
@@ -118,7 +109,9 @@ class UpstreamClient:
         if include:
             params["include"] = ",".join(sorted(include))
         subject = f"Client {number}"
-        body = await self._get_json(f"/api/clients/{number}", params, headers, subject)
+        body = await self._get_json(
+            f"/api/clients/{number}", params, headers, subject, deadline
+        )
         try:
             record = parse_client(body)
         except RecordError as error:
@@ -132,15 +125,31 @@ class UpstreamClient:
     async def ping(self) -> bool:
         """Whether the upstream answers HTTP at all (any status), quickly."""
         try:
-            await self._http.head("/", timeout=self._ping_timeout)
+            async with (
+                asyncio.timeout(self._ping_timeout),
+                self._session.head(
+                    URL(f"{self._base_url}/", encoded=True), allow_redirects=False
+                ),
+            ):
+                return True
         except TRANSPORT_ERRORS:
             return False
-        return True
 
     async def _get_json(
-        self, path: str, params: dict[str, str], headers: dict[str, str], subject: str
+        self,
+        path: str,
+        params: dict[str, str],
+        headers: dict[str, str],
+        subject: str,
+        operation_deadline: float | None,
     ) -> object:
-        deadline = asyncio.get_running_loop().time() + self._budget
+        now = asyncio.get_running_loop().time()
+        deadline = now + self._budget
+        if operation_deadline is not None:
+            if operation_deadline <= now:
+                # The operation is out of time: not even a connection is begun.
+                raise UpstreamTimeout("The Wethod API did not answer in time.")
+            deadline = min(deadline, operation_deadline)
         try:
             async with asyncio.timeout_at(deadline):
                 return await self._get_with_retries(
@@ -162,20 +171,22 @@ class UpstreamClient:
             attempt += 1
             cause: Exception | None = None
             try:
-                response, body = await self._send(path, params, headers)
+                status, retry_after_header, body = await self._send(
+                    path, params, headers
+                )
             except TRANSPORT_ERRORS as error:
                 cause = error
-                failure = _transport_failure(error)
+                failure = transport_failure(error)
                 delay = self._retry.delay(attempt, None)
                 if delay is None:
                     raise failure from error
             else:
-                if response.status_code == 200:
-                    return _json(body)
-                failure = _error_for(response, body, subject)
+                if status == 200:
+                    return decode_json(body)
+                failure = error_for(status, retry_after_header, body, subject)
                 retry_after = getattr(failure, "retry_after", None)
                 delay = self._retry.delay(attempt, retry_after)
-                if response.status_code not in RETRYABLE_STATUSES or delay is None:
+                if status not in RETRYABLE_STATUSES or delay is None:
                     raise failure
             if asyncio.get_running_loop().time() + delay >= deadline:
                 # Waiting would spend the whole budget (a long Retry-After):
@@ -188,91 +199,31 @@ class UpstreamClient:
                 attempt,
                 delay,
             )
-            await asyncio.sleep(delay)
+            await self._sleep(delay)
 
     async def _send(
         self, path: str, params: dict[str, str], headers: dict[str, str]
-    ) -> tuple[httpx.Response, bytes]:
-        # An absolute URL spares httpx merging it with the base URL per call.
-        url = f"{self._base_url}{path}?{urlencode(params)}"
-        async with self._slots:
-            response = await self._http.send(
-                self._http.build_request("GET", url, headers=headers), stream=True
-            )
-            try:
-                return response, await _read_capped(response)
-            finally:
-                await response.aclose()
+    ) -> tuple[int, str | None, bytes]:
+        """One attempt: the status, `Retry-After` and the (capped) body."""
+        # Built already encoded (ids and enum values need no quoting), which
+        # spares aiohttp parsing and re-quoting the URL on every call.
+        url = URL(f"{self._base_url}{path}?{urlencode(params)}", encoded=True)
+        async with (
+            self._slots,
+            self._session.get(url, headers=headers, allow_redirects=False) as response,
+        ):
+            body = await _read_capped(response)
+            return response.status, response.headers.get("retry-after"), body
 
 
-def _transport_failure(error: Exception) -> UpstreamError:
-    # The aiohttp transport reports some non-timeouts (a dropped connection)
-    # as httpx timeouts; the cause tells them apart.
-    cause = error.__cause__
-    if isinstance(error, httpx.TimeoutException | TimeoutError) and (
-        cause is None or isinstance(cause, TimeoutError)
-    ):
-        return UpstreamTimeout("The Wethod API did not answer in time.")
-    return UpstreamUnavailable("The Wethod API could not be reached.")
-
-
-def _json(body: bytes) -> object:
-    try:
-        return json.loads(body)
-    except ValueError as error:
-        raise UpstreamUnavailable("The Wethod API sent invalid JSON.") from error
-
-
-async def _read_capped(response: httpx.Response) -> bytes:
+async def _read_capped(response: aiohttp.ClientResponse) -> bytes:
+    if (response.content_length or 0) > MAX_BODY_BYTES:
+        raise UpstreamUnavailable("The Wethod API sent an oversized body.")
     chunks: list[bytes] = []
     size = 0
-    async for chunk in response.aiter_bytes():
+    async for chunk in response.content.iter_any():
         size += len(chunk)
         if size > MAX_BODY_BYTES:
             raise UpstreamUnavailable("The Wethod API sent an oversized body.")
         chunks.append(chunk)
     return b"".join(chunks)
-
-
-def _error_for(response: httpx.Response, body: bytes, subject: str) -> UpstreamError:
-    """The exception for a non-200 answer about `subject` ("Client 7").
-
-    Of the body only `key` and `failures` are kept; the upstream's framework
-    fields and message stay behind.
-    """
-    status = response.status_code
-    key, failures = _error_body(body)
-    if status == 400:
-        return UpstreamBadRequest(
-            "The Wethod API rejected the request.", failures=failures, key=key
-        )
-    if status == 429:
-        return RateLimited(
-            "The Wethod API is rate limiting this service.",
-            retry_after=parse_retry_after(response.headers.get("retry-after")),
-            key=key,
-        )
-    if status in _STATUS_ERRORS:
-        kind, message = _STATUS_ERRORS[status]
-        return kind(message.format(subject=subject), status=status, key=key)
-    return UpstreamUnavailable(
-        f"The Wethod API answered with status {status}.", status=status, key=key
-    )
-
-
-def _error_body(body: bytes) -> tuple[str | None, tuple[Failure, ...]]:
-    """`key` and `failures` of an error body; nothing else of it is kept."""
-    try:
-        data = json.loads(body)
-    except ValueError:
-        return None, ()
-    if not isinstance(data, dict):
-        return None, ()
-    key = data.get("key")
-    raw_failures = data.get("failures")
-    failures = tuple(
-        Failure(str(item.get("field", "")), str(item.get("message", "")))
-        for item in (raw_failures if isinstance(raw_failures, list) else [])[:50]
-        if isinstance(item, dict)
-    )
-    return (key if isinstance(key, str) else None), failures

@@ -1,19 +1,16 @@
-"""The process-wide `httpx.AsyncClient`, configured once from `Settings`.
+"""The process-wide `aiohttp.ClientSession`, configured once from `Settings`.
 
-Its transport is aiohttp's connection pool (through `httpx-aiohttp`) rather
-than httpcore's: under load httpcore's pool re-scans every connection for
-every queued request (encode/httpcore#1035) and spent most of the service's
-time there, keeping few calls in flight; aiohttp's pool does not.
+Everything a general-purpose HTTP client would otherwise decide on its own is
+stated here: the headers every request carries (and no other), no redirects,
+no cookies, no proxy or `.netrc` from the environment, no automatic re-send,
+and the per-attempt timeouts. The call's whole budget is `UpstreamClient`'s.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from http.cookiejar import CookieJar, DefaultCookiePolicy
+from collections.abc import Sequence
 
 import aiohttp
-import httpx
-from httpx_aiohttp import AiohttpTransport
 
 from wethod_graphql import __version__
 from wethod_graphql.config import Settings
@@ -21,60 +18,55 @@ from wethod_graphql.config import Settings
 USER_AGENT = f"wethod-graphql/{__version__}"
 KEEPALIVE_SECONDS = 30.0
 
+#: Sent on every upstream request, besides the caller's `Caller.headers()` and
+#: `Host`. Named here so that aiohttp adds none of its own: its `User-Agent`
+#: would name aiohttp, and its `Accept-Encoding` would change with the
+#: compression packages installed.
+DEFAULT_HEADERS = {
+    "user-agent": USER_AGENT,
+    "accept": "application/json",
+    "accept-encoding": "gzip, deflate",
+}
 
-def create_http_client(
-    settings: Settings, transport: httpx.AsyncBaseTransport | None = None
-) -> httpx.AsyncClient:
-    """One client for the process; the server's lifespan opens and closes it.
 
-    `transport` is the seam tests use to reach the demo API in-process.
+def create_session(
+    settings: Settings, trace_configs: Sequence[aiohttp.TraceConfig] = ()
+) -> aiohttp.ClientSession:
+    """One session for the process; the server's lifespan opens and closes it.
+
+    Call it inside the running loop. Its pool holds as many connections as
+    calls may be in flight, so a call that got a concurrency slot never
+    queues again for a connection. `trace_configs` are aiohttp's request
+    hooks (tests record what was sent with them).
     """
-    return httpx.AsyncClient(
-        base_url=settings.base_url,
-        transport=transport or AiohttpTransport(client=_session_factory(settings)),
-        headers={
-            "user-agent": USER_AGENT,
-            "accept": "application/json",
-            "wethod-version": settings.api_version,
-        },
-        timeout=httpx.Timeout(
-            settings.read_timeout,
-            connect=settings.connect_timeout,
-            pool=settings.timeout,
+    connector = aiohttp.TCPConnector(
+        limit=settings.max_concurrency,
+        limit_per_host=0,
+        keepalive_timeout=KEEPALIVE_SECONDS,
+        # Certificates verified against the system's trust store.
+        ssl=True,
+    )
+    session = aiohttp.ClientSession(
+        connector=connector,
+        headers={**DEFAULT_HEADERS, "wethod-version": settings.api_version},
+        timeout=aiohttp.ClientTimeout(
+            # The call's budget (retries included) is enforced above the session.
+            total=None,
+            sock_connect=settings.connect_timeout,
+            sock_read=settings.read_timeout,
         ),
-        # Shared by every caller, so it must keep no cookie (as the session below).
-        cookies=CookieJar(DefaultCookiePolicy(allowed_domains=[])),
-        follow_redirects=False,
         # Proxy variables and .netrc credentials from the environment would
         # change where requests go and what they carry behind our back.
         trust_env=False,
+        # The session serves every caller: a cookie one upstream answer
+        # sets must never ride along with another caller's request.
+        cookie_jar=aiohttp.DummyCookieJar(),
+        trace_configs=list(trace_configs) or None,
+        raise_for_status=False,
     )
-
-
-def _session_factory(settings: Settings) -> Callable[[], aiohttp.ClientSession]:
-    """The aiohttp session, made on first use (inside the running loop).
-
-    Its pool holds as many connections as calls may be in flight, so a call
-    that got a concurrency slot never queues again for a connection.
-    """
-
-    def create() -> aiohttp.ClientSession:
-        connector = aiohttp.TCPConnector(
-            limit=settings.max_concurrency,
-            keepalive_timeout=KEEPALIVE_SECONDS,
-            ssl=httpx.create_ssl_context(trust_env=False),
-        )
-        session = aiohttp.ClientSession(
-            connector=connector,
-            trust_env=False,
-            # The session serves every caller: a cookie one upstream answer
-            # sets must never ride along with another caller's request.
-            cookie_jar=aiohttp.DummyCookieJar(),
-        )
-        # aiohttp re-sends an idempotent request once, unasked, when the server
-        # drops the connection; our retry policy alone decides how many
-        # attempts reach the upstream. (No public switch exists for it.)
-        session._retry_connection = False
-        return session
-
-    return create
+    # aiohttp re-sends an idempotent request once, unasked, when the server
+    # drops a kept-alive connection; our retry policy alone decides how many
+    # attempts reach the upstream. (No public switch exists for it; a test
+    # proves the demo sees exactly our attempts.)
+    session._retry_connection = False
+    return session

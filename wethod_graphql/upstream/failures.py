@@ -1,0 +1,93 @@
+"""What an upstream answer or failure means: one `wethod_graphql.errors` each.
+
+A non-200 status maps to its exception, keeping only the body's `key` and
+`failures`; a transport failure is a timeout or unavailability; a 200 body
+must be JSON. Nothing else of the upstream's answer is passed on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import orjson
+
+from wethod_graphql.errors import (
+    Failure,
+    Forbidden,
+    NotFound,
+    PreconditionFailed,
+    RateLimited,
+    Unauthenticated,
+    UpstreamBadRequest,
+    UpstreamError,
+    UpstreamTimeout,
+    UpstreamUnavailable,
+)
+from wethod_graphql.upstream.retry import parse_retry_after
+
+_STATUS_ERRORS: Mapping[int, tuple[type[UpstreamError], str]] = {
+    401: (Unauthenticated, "The Wethod API did not accept the credentials."),
+    403: (Forbidden, "The credentials do not allow viewing clients (crm.view)."),
+    404: (NotFound, "{subject} was not found."),
+    412: (PreconditionFailed, "The Wethod API refused the company or version."),
+}
+
+
+def transport_failure(error: Exception) -> UpstreamError:
+    # aiohttp's connect and read timeouts are `TimeoutError`s; everything
+    # else (refused, reset, dropped, a malformed answer) is unavailability.
+    if isinstance(error, TimeoutError):
+        return UpstreamTimeout("The Wethod API did not answer in time.")
+    return UpstreamUnavailable("The Wethod API could not be reached.")
+
+
+def decode_json(body: bytes) -> object:
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError as error:
+        raise UpstreamUnavailable("The Wethod API sent invalid JSON.") from error
+
+
+def error_for(
+    status: int, retry_after: str | None, body: bytes, subject: str
+) -> UpstreamError:
+    """The exception for a non-200 answer about `subject` ("Client 7").
+
+    Of the body only `key` and `failures` are kept; the upstream's framework
+    fields and message stay behind.
+    """
+    key, failures = _error_body(body)
+    if status == 400:
+        return UpstreamBadRequest(
+            "The Wethod API rejected the request.", failures=failures, key=key
+        )
+    if status == 429:
+        return RateLimited(
+            "The Wethod API is rate limiting this service.",
+            retry_after=parse_retry_after(retry_after),
+            key=key,
+        )
+    if status in _STATUS_ERRORS:
+        kind, message = _STATUS_ERRORS[status]
+        return kind(message.format(subject=subject), status=status, key=key)
+    return UpstreamUnavailable(
+        f"The Wethod API answered with status {status}.", status=status, key=key
+    )
+
+
+def _error_body(body: bytes) -> tuple[str | None, tuple[Failure, ...]]:
+    """`key` and `failures` of an error body; nothing else of it is kept."""
+    try:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return None, ()
+    if not isinstance(data, dict):
+        return None, ()
+    key = data.get("key")
+    raw_failures = data.get("failures")
+    failures = tuple(
+        Failure(str(item.get("field", "")), str(item.get("message", "")))
+        for item in (raw_failures if isinstance(raw_failures, list) else [])[:50]
+        if isinstance(item, dict)
+    )
+    return (key if isinstance(key, str) else None), failures
