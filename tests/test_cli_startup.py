@@ -16,7 +16,7 @@ from wethod_graphql.cli import main
 from wethod_graphql.config import Settings
 from wethod_graphql.demo import DemoApi
 from wethod_graphql.demo.auth import TOKENS
-from wethod_graphql.startup import startup_line
+from wethod_graphql.startup import log_startup_line, startup_line, warn_about_ignored
 
 ROOT = Path(__file__).parents[1]
 COMMAND = [sys.executable, "-m", "wethod_graphql"]
@@ -163,3 +163,30 @@ def test_demo_api_prints_how_to_call_it_and_logs_requests(tmp_path: Path) -> Non
         )
     assert banner[-1].startswith("try: curl -H 'Authorization: Bearer demo-token'")
     assert f'"GET {url.removeprefix(running.url)} HTTP/1.1" 200' in access_line
+
+
+def test_warnings_name_what_is_ignored(caplog: pytest.LogCaptureFixture) -> None:
+    environ = {"WETHOD_TIMOUT": "3", "WETHOD_COMPANY": "acme", "WETHOD_TOKEN": "t"}
+    with caplog.at_level("WARNING", logger="wethod_graphql.startup"):
+        warn_about_ignored(environ, None)
+        outside_demo = list(caplog.messages)
+        caplog.clear()
+        warn_about_ignored({"WETHOD_COMPANY": "acme"}, ["--upstream"])
+        under_demo = list(caplog.messages)
+        caplog.clear()
+        warn_about_ignored({}, [])
+    assert outside_demo == [
+        "WETHOD_TIMOUT is not a setting and is ignored (did you mean WETHOD_TIMEOUT?)."
+    ]
+    assert under_demo == [
+        "--demo ignores --upstream, WETHOD_COMPANY: it serves the embedded demo API "
+        "with its own credentials."
+    ]
+    assert caplog.messages == []
+
+
+def test_the_startup_line_is_logged(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level("INFO", logger="wethod_graphql.startup"):
+        log_startup_line(Settings(base_url="http://up.test", demo=True))
+    (message,) = caplog.messages
+    assert "upstream http://up.test (the embedded demo API);" in message
