@@ -203,3 +203,26 @@ def test_bad_fault_arguments_raise(
 ) -> None:
     with pytest.raises(ValueError):  # noqa: PT011 - each case its own message
         bad(faulty)
+
+
+async def test_hold_releases_requests_once_enough_are_in_flight(
+    faulty: DemoApi, faulty_client: httpx.AsyncClient
+) -> None:
+    faulty.faults.hold(3, timeout=30.0)
+    answers = await asyncio.gather(
+        *(faulty_client.get(f"/api/clients/{i}") for i in (1, 2, 3))
+    )
+    assert [a.status_code for a in answers] == [200, 200, 200]
+    assert faulty.max_in_flight == 3
+    assert faulty.faults.describe()["actions"] == []
+
+
+async def test_a_hold_never_reached_gives_up_after_its_timeout(
+    faulty: DemoApi, faulty_client: httpx.AsyncClient
+) -> None:
+    faulty.faults.hold(2, timeout=0.01)
+    assert (await faulty_client.get("/api/clients/1")).status_code == 200
+    assert faulty.max_in_flight == 1
+    faulty.faults.clear()
+    with pytest.raises(ValueError, match="count >= 1"):
+        faulty.faults.hold(0)

@@ -8,6 +8,9 @@ Contract:
   the order they were set; an id's own actions go before wildcard ones;
 - `delay` lasts until cleared; a request waits the sum of the wildcard delay
   and its id's delay (`seconds=0` removes one);
+- `hold` lasts until cleared: every request waits until `count` requests
+  have been in flight at once since the log was last cleared, or `timeout`
+  seconds (a barrier: tests prove concurrency with it instead of timing);
 - faults act before any header check, like a proxy or overloaded server in
   front of the real API would;
 - on a `Faults(enabled=False)` every setter raises `FaultsDisabled`, and
@@ -47,6 +50,8 @@ class Plan:
 
     delay: float = 0.0
     action: Action | None = None
+    #: (in-flight count to wait for, longest wait in seconds), when held.
+    hold: tuple[int, float] | None = None
 
 
 @dataclass(slots=True)
@@ -69,6 +74,7 @@ class Faults:
         self._lock = threading.Lock()
         self._actions: dict[int | None, deque[_Queued]] = {}
         self._delays: dict[int | None, float] = {}
+        self._hold: tuple[int, float] | None = None
 
     @property
     def enabled(self) -> bool:
@@ -116,11 +122,23 @@ class Faults:
             else:
                 self._delays[client_id] = seconds
 
+    def hold(self, count: int, timeout: float = 10.0) -> None:
+        """Hold each request until `count` have been in flight at once.
+
+        At most `timeout` seconds: calls that never overlap all give up.
+        """
+        self._require_enabled()
+        if count < 1 or timeout <= 0:
+            raise ValueError("hold needs count >= 1 and timeout > 0")
+        with self._lock:
+            self._hold = (count, timeout)
+
     def clear(self) -> None:
         """Remove every fault (allowed even when disabled: there are none)."""
         with self._lock:
             self._actions.clear()
             self._delays.clear()
+            self._hold = None
 
     def take(self, client_id: int | None) -> Plan:
         """The plan for one request to `client_id`, consuming one action."""
@@ -138,8 +156,8 @@ class Faults:
                     head.remaining -= 1
                     if head.remaining == 0:
                         queue.popleft()
-                    return Plan(delay, head.action)
-            return Plan(delay)
+                    return Plan(delay, head.action, self._hold)
+            return Plan(delay, hold=self._hold)
 
     def describe(self) -> dict[str, Any]:
         """The faults still set, as JSON (for the admin endpoint)."""

@@ -1,7 +1,7 @@
 """The REST endpoints: `GET /api/clients/{id}` and `GET /api/clients`.
 
 Contract, per request, in this order:
-1. wait the global latency plus any fault delay, then answer an injected
+1. wait out a hold, the global latency plus any fault delay, then answer an injected
    fault if one is set (see `faults`);
 2. header checks (see `auth.check_headers`): 401, then 412, then 403;
 3. query validation: every bad parameter is listed in one 400
@@ -30,6 +30,7 @@ from .auth import check_headers
 from .data import clients_of
 from .drop import DropConnection
 from .faults import Action, Faults
+from .log import RequestLog
 from .model import Client, client_json
 from .responses import (
     ApiError,
@@ -49,6 +50,7 @@ class Runtime(Protocol):
 
     latency: float
     faults: Faults
+    log: RequestLog
 
 
 def _parse_include(raw: str | None, failures: list[Failure]) -> bool:
@@ -115,11 +117,29 @@ def _fault_response(action: Action, client_id: int | None) -> Response:
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 
+#: How often a held request looks at the in-flight count.
+_HOLD_POLL = 0.002
+
+
+async def _held(log: RequestLog, count: int, seconds: float) -> None:
+    """Until `count` requests have been in flight at once, or `seconds`.
+
+    A latch on the log's maximum, not the count now: the last request to
+    arrive may be answered and gone before the first ones look again.
+    """
+    rounds = int(seconds / _HOLD_POLL)
+    for _ in range(rounds):
+        if log.max_in_flight >= count:
+            return
+        await asyncio.sleep(_HOLD_POLL)
+
 
 def _with_faults(runtime: Runtime, handler: Endpoint) -> Endpoint:
     async def endpoint(request: Request) -> Response:
         client_id: int | None = request.path_params.get("client_id")
         plan = runtime.faults.take(client_id)
+        if plan.hold is not None:
+            await _held(runtime.log, *plan.hold)
         wait = runtime.latency + plan.delay
         if wait > 0:
             await asyncio.sleep(wait)

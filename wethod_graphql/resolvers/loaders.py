@@ -10,6 +10,7 @@ includes its keys need, all calls at once. A failed call fails its keys alone.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from aiodataloader import DataLoader
@@ -70,6 +71,27 @@ class ClientLoader:
         """
         call = await asyncio.shield(self._loader.load(key))
         return await asyncio.shield(call)
+
+    async def load_all(
+        self, keys: Sequence[ClientKey]
+    ) -> dict[ClientKey, ClientRecord | Exception]:
+        """Each key's client or its `WethodGraphQLError`, all in one batch.
+
+        For execution plans, which know every key before loading any: the
+        keys go to the batch in the order given (the call budget refuses the
+        last ones first), and the answer comes once every call is done.
+        """
+        pending = [self._loader.load(key) for key in keys]
+        # One batch resolves every key's future at once: awaiting them in turn
+        # costs less than gathering them.
+        calls = [await future for future in pending]
+        results: dict[ClientKey, ClientRecord | Exception] = {}
+        for key, call in zip(keys, calls, strict=True):
+            try:
+                results[key] = await call
+            except Exception as error:  # each key fails on its own
+                results[key] = error
+        return results
 
     async def _load_batch(
         self, keys: list[ClientKey]

@@ -20,7 +20,9 @@ from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from wethod_graphql.errors import InputError
+from wethod_graphql.resolvers.context import Context
 from wethod_graphql.schema.clients import Client
+from wethod_graphql.schema.entities import check_count, entity_key
 from wethod_graphql.schema.errors import (
     ErrorCodes,
     log_errors,
@@ -28,13 +30,8 @@ from wethod_graphql.schema.errors import (
 )
 from wethod_graphql.schema.limits import limit_rules
 from wethod_graphql.schema.operations import Operation, PreparedOperations
+from wethod_graphql.schema.plans.roots import plan_compiler
 from wethod_graphql.schema.query import Query
-
-#: Entity types `_entities` resolves, by `__typename`.
-ENTITY_TYPES = frozenset({"Client"})
-
-#: More representations than this in one `_entities` call is refused whole.
-MAX_REPRESENTATIONS = 1000
 
 #: Parsing stops past this many tokens: a 1 MiB body of `{a{a{a...` would
 #: otherwise cost seconds. GraphiQL's introspection query is under 200.
@@ -69,8 +66,10 @@ class WethodSchema(strawberry.federation.Schema):
         self,
         *args: Any,
         validation_rules: Sequence[type[ASTValidationRule]] = (),
+        plans: bool = True,
         **kwargs: Any,
     ) -> None:
+        """`plans=False` compiles no plan: graphql-core runs every operation."""
         if "extensions" in kwargs:
             raise TypeError(
                 "WethodSchema sets its own extensions: most requests take the "
@@ -102,7 +101,11 @@ class WethodSchema(strawberry.federation.Schema):
             max_chars=CACHE_CHARS,
             max_text_chars=CACHE_TEXT_CHARS,
             max_invalid_chars=CACHE_INVALID_CHARS,
+            compiler=plan_compiler(self._schema).compile if plans else None,
         )
+        #: Whether compiled plans run; off, graphql-core (the reference)
+        #: answers every operation, as the differential test compares.
+        self.run_plans = plans
 
     async def execute(
         self,
@@ -152,6 +155,16 @@ class WethodSchema(strawberry.federation.Schema):
         root_value: Any | None,
         operation_extensions: dict[str, Any] | None,
     ) -> ExecutionResult:
+        plan = operation.plan if self.run_plans else None
+        if (
+            plan is not None
+            and root_value is None
+            and isinstance(context_value, Context)
+        ):
+            answered = await plan.run(variable_values, context_value)
+            if answered is not None:
+                data, errors = answered
+                return _answer(data, errors, operation.name, parsed=True, executed=True)
         outcome = execute_document(
             self._schema,
             operation.document,
@@ -193,32 +206,16 @@ class WethodSchema(strawberry.federation.Schema):
     ) -> list[FederationAny]:
         # Strawberry fails the whole list on one unknown `__typename`; here
         # each representation succeeds or fails on its own.
-        if len(representations) > MAX_REPRESENTATIONS:
-            raise InputError(
-                f"At most {MAX_REPRESENTATIONS} representations; "
-                f"got {len(representations)}."
-            )
+        check_count(list(representations))
         results: list[Any] = []
         for index, representation in enumerate(representations):
             try:
-                key = _entity_key(representation)
+                key = entity_key(index, representation)
             except InputError as error:
-                results.append(InputError(f"representations[{index}]: {error}"))
+                results.append(error)
             else:
                 results.extend(super().entities_resolver(info, [key]))
         return results
-
-
-def _entity_key(representation: object) -> FederationAny:
-    """The representation cut down to `__typename` and the key field."""
-    if not isinstance(representation, dict):
-        raise InputError("expected an object")
-    typename = representation.get("__typename")
-    if typename not in ENTITY_TYPES:
-        raise InputError(f"unknown __typename {str(typename)[:40]!r}")
-    if "id" not in representation:
-        raise InputError("missing the key field 'id'")
-    return FederationAny({"__typename": typename, "id": representation["id"]})
 
 
 def _refused(
@@ -248,10 +245,13 @@ def _answer(
     )
 
 
-def build_schema(*, max_depth: int = 15, max_aliases: int = 100) -> WethodSchema:
+def build_schema(
+    *, max_depth: int = 15, max_aliases: int = 100, plans: bool = True
+) -> WethodSchema:
     """The schema, with its validation rules built once (not per request)."""
     return WethodSchema(
         query=Query,
         types=[Client],
         validation_rules=limit_rules(max_depth, max_aliases),
+        plans=plans,
     )

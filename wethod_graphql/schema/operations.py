@@ -19,12 +19,13 @@ loop (one per process) and is not thread-safe.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from graphql import (
     ASTValidationRule,
     DocumentNode,
+    FragmentDefinitionNode,
     GraphQLError,
     GraphQLSchema,
     OperationDefinitionNode,
@@ -32,6 +33,8 @@ from graphql import (
 )
 from strawberry.schema.schema import validate_document
 from strawberry.types.graphql import OperationType
+
+from wethod_graphql.schema.plans import Plan
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +44,15 @@ class Operation:
     document: DocumentNode
     name: str | None
     type: OperationType
+    #: Its execution plan (see `schema.plans`), when it has one; kept here,
+    #: with the text, inside the cache's bound.
+    plan: Plan | None = None
+
+
+#: Compiles one operation of a valid document, given its fragments.
+Compiler = Callable[
+    [OperationDefinitionNode, tuple[FragmentDefinitionNode, ...]], "Plan | None"
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +88,10 @@ class PreparedOperations:
         max_chars: int,
         max_text_chars: int,
         max_invalid_chars: int,
+        compiler: Compiler | None = None,
     ) -> None:
+        """`compiler`, when given, compiles each operation of a valid text."""
+        self._compiler = compiler
         self._schema = schema
         self._rules = tuple(rules)
         self._max_tokens = max_tokens
@@ -109,16 +124,23 @@ class PreparedOperations:
             document = parse(text, max_tokens=self._max_tokens)
         except GraphQLError as error:
             return Prepared(errors=(_detached(error),), parsed=False)
+        definitions = [
+            d for d in document.definitions if isinstance(d, OperationDefinitionNode)
+        ]
+        fragments = tuple(
+            d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+        )
+        errors = validate_document(self._schema, document, self._rules)
+        compiler = None if errors else self._compiler
         operations = tuple(
             Operation(
                 document,
                 definition.name.value if definition.name else None,
                 OperationType(definition.operation.value),
+                compiler(definition, fragments) if compiler else None,
             )
-            for definition in document.definitions
-            if isinstance(definition, OperationDefinitionNode)
+            for definition in definitions
         )
-        errors = validate_document(self._schema, document, self._rules)
         return Prepared(operations, tuple(_detached(error) for error in errors))
 
     def _keep(self, text: str, prepared: Prepared) -> None:

@@ -1,0 +1,167 @@
+"""A prepared operation compiled once more: keys from arguments, then projection.
+
+Running a plan: coerce the variables (graphql-core's own coercion, so bad
+variables get the same errors), take the shape for the values of the
+directives' variables, turn each root field's arguments into loader keys,
+load every key through the request's `ClientLoader` in one batch, then
+project the records. No graphql-core executor runs.
+
+`run` answers None, before any upstream call, when the operation should
+run on graphql-core instead: a field without a rule, a non-null root field
+refusing its input, arguments or directives that fail to coerce, anything
+the plan is not sure of.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from graphql import (
+    FragmentDefinitionNode,
+    GraphQLError,
+    GraphQLObjectType,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    OperationType,
+)
+from graphql.execution.collect_fields import FragmentDetails
+from graphql.execution.values import (
+    VariableValues,
+    get_argument_values,
+    get_variable_values,
+)
+
+from wethod_graphql.resolvers.context import Context
+from wethod_graphql.resolvers.loaders import ClientKey
+from wethod_graphql.schema.plans.ast import directive_variables
+from wethod_graphql.schema.plans.keys import Demand, RootRefused, demand
+from wethod_graphql.schema.plans.project import respond
+from wethod_graphql.schema.plans.rules import Rule
+from wethod_graphql.schema.plans.shape import (
+    RootEntry,
+    RootKind,
+    Shapes,
+    Unsupported,
+)
+
+#: As graphql-core's `execute`: coercion stops after this many errors.
+MAX_COERCION_ERRORS = 50
+
+#: Shapes kept per plan (one per set of directive values seen); past this,
+#: a shape is built for its request only.
+MAX_SHAPES = 8
+
+Outcome = tuple[dict[str, Any] | None, list[GraphQLError]]
+_Shape = tuple[RootEntry, ...] | None  # None: this shape is not supported
+
+
+class Plan:
+    """One operation of a prepared document, ready to run without graphql-core."""
+
+    def __init__(self, shapes: Shapes, directive_variables: tuple[str, ...]) -> None:
+        self._shapes = shapes
+        self._operation = shapes.operation
+        self._directive_variables = directive_variables
+        self._kept: dict[tuple[object, ...], _Shape] = {}
+
+    async def run(
+        self, raw_variables: Mapping[str, Any] | None, context: Context
+    ) -> Outcome | None:
+        """`(data, errors)`, or None: graphql-core should answer."""
+        if raw_variables is not None and not isinstance(raw_variables, dict):
+            return None
+        variables = get_variable_values(
+            self._shapes.schema,
+            self._operation.variable_definitions or (),
+            raw_variables or {},
+            max_errors=MAX_COERCION_ERRORS,
+        )
+        if isinstance(variables, list):
+            return None, variables
+        entries = self._shape(variables)
+        if entries is None:
+            return None
+        try:
+            demands = {
+                entry.key: demand(
+                    entry, self._arguments(entry, variables), context.max_ids
+                )
+                for entry in entries
+                if entry.kind is not RootKind.TYPENAME
+            }
+        except (RootRefused, GraphQLError, LookupError, ValueError, TypeError):
+            return None
+        loaded = await context.clients.load_all(_keys_in_batch_order(demands))
+        return respond(entries, demands, loaded)
+
+    def _shape(self, variables: VariableValues) -> _Shape:
+        coerced = variables.coerced
+        values = tuple(coerced.get(name) for name in self._directive_variables)
+        try:
+            if values in self._kept:
+                return self._kept[values]
+        except TypeError:  # pragma: no cover - validation makes them booleans
+            return None
+        try:
+            shape: _Shape = self._shapes.build(variables)
+        except Unsupported:
+            shape = None
+        except (GraphQLError, RecursionError):
+            return None  # a directive that fails to coerce: graphql-core's error
+        if len(self._kept) < MAX_SHAPES:
+            self._kept[values] = shape
+        return shape
+
+    def _arguments(self, entry: RootEntry, variables: VariableValues) -> dict[str, Any]:
+        if entry.arguments is not None:
+            return entry.arguments
+        if entry.field is None:  # pragma: no cover - only `__typename` has none
+            raise RootRefused
+        return get_argument_values(entry.field, entry.nodes[0], variables)
+
+
+def _keys_in_batch_order(demands: Mapping[str, Demand]) -> list[ClientKey]:
+    """Every key, in the order graphql-core's resolvers would load them.
+
+    Some fields load as their resolvers start, the others one step later
+    (`Demand.immediate`). The order decides which keys the per-operation call
+    budget refuses.
+    """
+    singles = [d for d in demands.values() if d.immediate]
+    lists = [d for d in demands.values() if not d.immediate]
+    return [
+        item
+        for group in (singles, lists)
+        for d in group
+        for item in d.items
+        if isinstance(item, ClientKey)
+    ]
+
+
+class PlanCompiler:
+    """Compiles operations of one schema into plans."""
+
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        rules: Mapping[str, Mapping[str, Rule]],
+        roots: Mapping[str, tuple[RootKind, GraphQLObjectType]],
+    ) -> None:
+        self._schema = schema
+        self._rules = rules
+        self._roots = roots
+
+    def compile(
+        self,
+        operation: OperationDefinitionNode,
+        fragments: tuple[FragmentDefinitionNode, ...],
+    ) -> Plan | None:
+        """The operation's plan; None when it should always run on graphql-core."""
+        if operation.operation is not OperationType.QUERY:
+            return None
+        if any(fragment.variable_definitions for fragment in fragments):
+            return None  # fragment arguments: graphql-core's experimental feature
+        details = {f.name.value: FragmentDetails(f, None) for f in fragments}
+        shapes = Shapes(self._schema, operation, details, self._rules, self._roots)
+        return Plan(shapes, directive_variables(operation, fragments))
