@@ -6,9 +6,10 @@ import json
 import re
 from pathlib import Path
 
-from graphql import OperationDefinitionNode, parse, print_ast
+from graphql import OperationDefinitionNode, parse, print_ast, validate
 
 from tests.conftest import Service
+from wethod_graphql.schema.build import build_schema
 from wethod_graphql.server.view import DEMO_OPERATION
 
 README = (Path(__file__).parents[1] / "README.md").read_text()
@@ -36,3 +37,15 @@ def test_graphiql_demo_operation_is_the_readme_query() -> None:
     assert isinstance(readme, OperationDefinitionNode)
     assert isinstance(demo, OperationDefinitionNode)
     assert print_ast(demo.selection_set) == print_ast(readme.selection_set)
+
+
+def test_every_operation_in_the_readme_is_valid() -> None:
+    schema = build_schema()._schema
+    operations = [
+        text
+        for text in re.findall(r"```graphql\n(.*?)```", README, re.DOTALL)
+        if text.lstrip().startswith("{")
+    ]
+    assert len(operations) >= 2
+    for text in operations:
+        assert validate(schema, parse(text)) == [], text

@@ -23,12 +23,12 @@ def faulty() -> DemoApi:
 
 
 @pytest.fixture
-async def client(api: DemoApi) -> AsyncIterator[httpx.AsyncClient]:
+async def http(api: DemoApi) -> AsyncIterator[httpx.AsyncClient]:
     async with client_for(api) as http:
         yield http
 
 
 @pytest.fixture
-async def faulty_client(faulty: DemoApi) -> AsyncIterator[httpx.AsyncClient]:
+async def faulty_http(faulty: DemoApi) -> AsyncIterator[httpx.AsyncClient]:
     async with client_for(faulty) as http:
         yield http

@@ -18,9 +18,9 @@ DATETIME_FIELDS = ("created_at", "updated_at", "deleted_at")
 
 
 async def test_client_has_every_contract_field_and_no_identifiers_by_default(
-    client: httpx.AsyncClient,
+    http: httpx.AsyncClient,
 ) -> None:
-    response = await client.get("/api/clients/1")
+    response = await http.get("/api/clients/1")
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/json"
     body = response.json()
@@ -33,13 +33,13 @@ async def test_client_has_every_contract_field_and_no_identifiers_by_default(
 
 
 async def test_datetimes_have_milliseconds_and_z_and_dates_are_plain(
-    client: httpx.AsyncClient,
+    http: httpx.AsyncClient,
 ) -> None:
-    body = (await client.get("/api/clients/18")).json()
+    body = (await http.get("/api/clients/18")).json()
     for name in ("created_at", "updated_at"):
         assert DATETIME.fullmatch(body[name]), body[name]
     assert re.fullmatch(r"\d{4}-\d\d-\d\d", body["intent_date"])
-    deleted = (await client.get("/api/clients/7?deleted=include")).json()
+    deleted = (await http.get("/api/clients/7?deleted=include")).json()
     assert DATETIME.fullmatch(deleted["deleted_at"])
 
 
@@ -52,9 +52,9 @@ async def test_datetimes_have_milliseconds_and_z_and_dates_are_plain(
     ],
 )
 async def test_include_adds_external_identifiers(
-    client: httpx.AsyncClient, include: str
+    http: httpx.AsyncClient, include: str
 ) -> None:
-    response = await client.get("/api/clients/1", params={"include": include})
+    response = await http.get("/api/clients/1", params={"include": include})
     assert response.status_code == 200
     identifiers = response.json()["external_identifiers"]
     assert [(i["id"], i["type"], i["external_id"]) for i in identifiers] == [
@@ -68,16 +68,16 @@ async def test_include_adds_external_identifiers(
 
 
 async def test_include_on_a_client_without_identifiers_is_an_empty_list(
-    client: httpx.AsyncClient,
+    http: httpx.AsyncClient,
 ) -> None:
-    body = (await client.get("/api/clients/2?include=externalIdentifiers")).json()
+    body = (await http.get("/api/clients/2?include=externalIdentifiers")).json()
     assert body["external_identifiers"] == []
-    third = (await client.get("/api/clients/4?include=externalIdentifiers")).json()
+    third = (await http.get("/api/clients/4?include=externalIdentifiers")).json()
     assert DATETIME.fullmatch(third["external_identifiers"][2]["deleted_at"])
 
 
-async def test_empty_include_means_none(client: httpx.AsyncClient) -> None:
-    body = (await client.get("/api/clients/1?include=")).json()
+async def test_empty_include_means_none(http: httpx.AsyncClient) -> None:
+    body = (await http.get("/api/clients/1?include=")).json()
     assert "external_identifiers" not in body
 
 
@@ -91,9 +91,9 @@ async def test_empty_include_means_none(client: httpx.AsyncClient) -> None:
     ],
 )
 async def test_unknown_relation_is_400_on_include(
-    client: httpx.AsyncClient, include: str
+    http: httpx.AsyncClient, include: str
 ) -> None:
-    response = await client.get("/api/clients/1", params={"include": include})
+    response = await http.get("/api/clients/1", params={"include": include})
     body = assert_error(response, 400, "invalid_data")
     failures = body["failures"]
     assert isinstance(failures, list)
@@ -103,17 +103,17 @@ async def test_unknown_relation_is_400_on_include(
 
 @pytest.mark.parametrize("deleted", ["", "all", "EXCLUDE", "true"])
 async def test_bad_deleted_is_400_on_deleted(
-    client: httpx.AsyncClient, deleted: str
+    http: httpx.AsyncClient, deleted: str
 ) -> None:
-    response = await client.get("/api/clients/1", params={"deleted": deleted})
+    response = await http.get("/api/clients/1", params={"deleted": deleted})
     body = assert_error(response, 400, "invalid_data")
     assert [f["field"] for f in body["failures"]] == ["deleted"]
 
 
 async def test_every_bad_parameter_is_listed_and_validation_comes_before_404(
-    client: httpx.AsyncClient,
+    http: httpx.AsyncClient,
 ) -> None:
-    response = await client.get("/api/clients/9999?include=x&deleted=y")
+    response = await http.get("/api/clients/9999?include=x&deleted=y")
     body = assert_error(response, 400, "invalid_data")
     assert {f["field"] for f in body["failures"]} == {"include", "deleted"}
 
@@ -132,10 +132,10 @@ async def test_every_bad_parameter_is_listed_and_validation_comes_before_404(
     ],
 )
 async def test_deleted_filter(
-    client: httpx.AsyncClient, cid: int, deleted: str | None, status: int
+    http: httpx.AsyncClient, cid: int, deleted: str | None, status: int
 ) -> None:
     params = {} if deleted is None else {"deleted": deleted}
-    response = await client.get(f"/api/clients/{cid}", params=params)
+    response = await http.get(f"/api/clients/{cid}", params=params)
     if status == 404:
         assert_error(response, 404, "not_found")
     else:
@@ -145,8 +145,8 @@ async def test_deleted_filter(
 
 
 @pytest.mark.parametrize("cid", [0, ACME_SIZE + 1, 9999, 10**30])
-async def test_missing_ids_are_404(client: httpx.AsyncClient, cid: int) -> None:
-    body = assert_error(await client.get(f"/api/clients/{cid}"), 404, "not_found")
+async def test_missing_ids_are_404(http: httpx.AsyncClient, cid: int) -> None:
+    body = assert_error(await http.get(f"/api/clients/{cid}"), 404, "not_found")
     assert str(cid) in str(body["message"])
 
 
@@ -158,24 +158,24 @@ async def test_non_numeric_id_is_a_route_miss_even_without_token(
         assert_error(await http.get(f"/api/clients/{path}"), 404, "not_found")
 
 
-async def test_leading_zeros_name_the_same_client(client: httpx.AsyncClient) -> None:
-    assert (await client.get("/api/clients/007?deleted=only")).json()["id"] == 7
+async def test_leading_zeros_name_the_same_client(http: httpx.AsyncClient) -> None:
+    assert (await http.get("/api/clients/007?deleted=only")).json()["id"] == 7
 
 
 async def test_unknown_path_and_method_get_json_errors(
-    client: httpx.AsyncClient,
+    http: httpx.AsyncClient,
 ) -> None:
-    assert_error(await client.get("/api/projects/1"), 404, "not_found")
-    response = await client.post("/api/clients/1")
+    assert_error(await http.get("/api/projects/1"), 404, "not_found")
+    response = await http.post("/api/clients/1")
     assert_error(response, 405, "method_not_allowed")
     assert "GET" in response.headers["allow"]
 
 
 async def test_every_acme_client_answers_with_its_own_data(
-    client: httpx.AsyncClient,
+    http: httpx.AsyncClient,
 ) -> None:
     for cid, expected in clients_of(ACME).items():
-        body = (await client.get(f"/api/clients/{cid}?deleted=include")).json()
+        body = (await http.get(f"/api/clients/{cid}?deleted=include")).json()
         assert body["id"] == cid
         assert body["corporate_name"] == expected.corporate_name
         assert body["vat"] == expected.vat
@@ -198,11 +198,11 @@ async def test_companies_never_see_each_others_clients(api: DemoApi) -> None:
 
 
 async def test_error_content_leftover_repeats_key_and_message(
-    client: httpx.AsyncClient,
+    http: httpx.AsyncClient,
 ) -> None:
     import json
 
-    body = (await client.get("/api/clients/9999")).json()
+    body = (await http.get("/api/clients/9999")).json()
     assert json.loads(body["content"]) == {
         "key": "not_found",
         "message": body["message"],

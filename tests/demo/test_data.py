@@ -18,7 +18,7 @@ from wethod_graphql.demo.data import (
     live_ids,
     vat_check_digit,
 )
-from wethod_graphql.demo.model import CLIENT_FIELDS, Client, client_json
+from wethod_graphql.demo.model import CLIENT_FIELDS, SampleClient, client_json
 
 FOREIGN = {12, 33}
 SPARSE = {5, 15, 25, 35, 45, 55}
@@ -75,7 +75,7 @@ def test_identifiers_follow_the_id_pattern_and_are_unique() -> None:
     }
 
 
-def _is_italian(client: Client) -> bool:
+def _is_italian(client: SampleClient) -> bool:
     return client.id not in FOREIGN | SPARSE
 
 

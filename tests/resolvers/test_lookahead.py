@@ -8,20 +8,26 @@ from typing import Any
 import pytest
 from graphql import FieldNode, FragmentDefinitionNode, OperationDefinitionNode, parse
 
-from wethod_graphql.resolvers.lookahead import RELATIONS, Relation, include_paths
+from wethod_graphql.resolvers.lookahead import (
+    STEPS,
+    Step,
+    include_paths,
+    relations_of,
+)
 from wethod_graphql.schema.build import build_schema
-from wethod_graphql.upstream import CLIENT_INCLUDES
+from wethod_graphql.upstream import CLIENT_INCLUDES, ClientRecord
+from wethod_graphql.upstream.resources import CLIENTS, Relation, Resource
 
 SCHEMA = build_schema()._schema
 
 #: A registry with a nested relation, as the next REST include would add.
 NESTED = {
     "Client": {
-        "externalIdentifiers": Relation("externalIdentifiers", "ExternalIdentifier"),
-        "group": Relation("group", "Group"),
+        "externalIdentifiers": Step("externalIdentifiers", "ExternalIdentifier"),
+        "group": Step("group", "Group"),
     },
-    "ExternalIdentifier": {"source": Relation("source", "Source")},
-    "Group": {"parent": Relation("parent", "Group")},
+    "ExternalIdentifier": {"source": Step("source", "Source")},
+    "Group": {"parent": Step("parent", "Group")},
     "Source": {},
 }
 
@@ -76,7 +82,7 @@ def test_nested_relations_become_dot_paths(query: str, expected: set[str]) -> No
 def test_only_declared_relations_are_requested() -> None:
     info = root_info("{ client { group { id } externalIdentifiers { id } } }")
     assert include_paths(info, "Client") == {"externalIdentifiers"}
-    assert set(RELATIONS["Client"]) == {"externalIdentifiers"}
+    assert set(STEPS["Client"]) == {"externalIdentifiers"}
 
 
 @pytest.mark.parametrize(
@@ -113,9 +119,10 @@ def test_chained_fragments_cost_linear_time() -> None:
 
 
 def registry_paths(type_name: str, prefix: str = "", depth: int = 4) -> set[str]:
-    """Every include path `RELATIONS` can produce from `type_name`."""
+    """Every include path `STEPS` can produce from `type_name`."""
     paths: set[str] = set()
-    for relation in RELATIONS.get(type_name, {}).values():
+    for relation in STEPS.get(type_name, {}).values():
+        assert relation.include is not None
         path = prefix + relation.include
         paths.add(path)
         if depth > 1:
@@ -124,4 +131,54 @@ def registry_paths(type_name: str, prefix: str = "", depth: int = 4) -> set[str]
 
 
 def test_every_relation_is_an_include_the_upstream_accepts() -> None:
-    assert registry_paths("Client") <= CLIENT_INCLUDES
+    assert registry_paths("Client") == CLIENT_INCLUDES
+
+
+def test_steps_are_derived_from_a_resources_description() -> None:
+    members = Relation("members", "members", "Person", ClientRecord)
+    teams = Relation("teams", "teams", "Team", ClientRecord, (members,))
+    projects = Resource(
+        name="projects",
+        path="/api/projects",
+        noun="Project",
+        record=ClientRecord,
+        type_name="Project",
+        permission="projects.view",
+        relations=(teams,),
+        listed=True,
+    )
+    assert relations_of(projects) == {
+        "Project": {"teams": Step("teams", "Team")},
+        "Team": {"members": Step("members", "Person")},
+        "Person": {},
+        "ProjectConnection": {"edges": Step(None, "ProjectEdge")},
+        "ProjectEdge": {"node": Step(None, "Project")},
+    }
+    assert projects.includes == {"teams", "teams.members"}
+    assert relations_of(CLIENTS).items() <= STEPS.items()
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("{ c { edges { node { id } } } }", set()),
+        (
+            "{ c { edges { node { externalIdentifiers { id } } } } }",
+            {"externalIdentifiers"},
+        ),
+        ("{ c { edges { cursor } pageInfo { hasNextPage } } }", set()),
+        (
+            "{ c { ... on ClientConnection { edges { ...E } } } }"
+            " fragment E on ClientEdge { node { x: externalIdentifiers { id } } }",
+            {"externalIdentifiers"},
+        ),
+        (
+            "{ c { edges @skip(if: true) { node { externalIdentifiers { id } } } } }",
+            set(),
+        ),
+    ],
+)
+def test_a_connection_walks_through_edges_and_nodes(
+    query: str, expected: set[str]
+) -> None:
+    assert include_paths(root_info(query), "ClientConnection") == expected

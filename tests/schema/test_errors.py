@@ -9,7 +9,7 @@ from graphql import GraphQLError
 
 from tests.conftest import DEMO_HEADERS, Service, codes, fast_settings
 from wethod_graphql.demo import DEMO_COMPANY, DEMO_TOKEN, NO_CRM_TOKEN
-from wethod_graphql.schema.errors import log_errors, present
+from wethod_graphql.schema.errors import log_errors, public_error
 
 QUERY = '{ client(id: "1") { id corporateName } }'
 LEFTOVERS = ("headers", "content", "status_code", "status_text", "charset", "callback")
@@ -200,7 +200,7 @@ def test_a_bug_is_masked_for_the_client_and_logged_with_its_trace(
         error = GraphQLError(
             "secret internal detail", path=["client"], original_error=bug
         )
-    shown = present(error, parsed=True, executed=True)
+    shown = public_error(error, parsed=True, executed=True)
     assert shown.message == "Internal server error."
     assert shown.extensions == {"code": "INTERNAL_SERVER_ERROR"}
     assert "secret" not in str(shown.formatted)

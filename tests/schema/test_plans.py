@@ -10,13 +10,14 @@ from graphql.execution.values import get_variable_values
 from tests.conftest import DEMO_HEADERS, demo_client, fast_settings
 from wethod_graphql.demo import DemoApi
 from wethod_graphql.resolvers.context import build_context
-from wethod_graphql.resolvers.loaders import ClientKey
+from wethod_graphql.resolvers.loaders import Key
 from wethod_graphql.schema.build import build_schema
-from wethod_graphql.schema.errors import present
+from wethod_graphql.schema.errors import public_error
 from wethod_graphql.schema.plans.keys import demand
 from wethod_graphql.schema.plans.plan import MAX_SHAPES, Plan
 from wethod_graphql.schema.plans.project import respond
-from wethod_graphql.upstream import ClientRecord, DeletionFilter, UpstreamClient
+from wethod_graphql.upstream import ClientRecord, Deleted, UpstreamClient
+from wethod_graphql.upstream.resources import CLIENTS
 
 SCHEMA = build_schema()
 SETTINGS = fast_settings()
@@ -44,14 +45,14 @@ def test_a_relation_the_upstream_did_not_send_nulls_its_client() -> None:
     (entry,) = entries
     assert entry.arguments is not None
     demanded = demand(entry, entry.arguments, max_ids=100)
-    key = ClientKey(1, DeletionFilter.EXCLUDE, frozenset({"externalIdentifiers"}))
+    key = Key(CLIENTS, 1, Deleted.EXCLUDE, frozenset({"externalIdentifiers"}))
     assert demanded.items == (key,)
     data, errors = respond(entries, {"client": demanded}, {key: ClientRecord(id=1)})
     assert data == {"client": None}
     (error,) = errors
     assert error.path == ["client", "externalIdentifiers"]
     assert isinstance(error.original_error, RuntimeError)
-    shown = present(error, parsed=True, executed=True)
+    shown = public_error(error, parsed=True, executed=True)
     assert shown.extensions == {"code": "INTERNAL_SERVER_ERROR"}
 
 

@@ -16,6 +16,7 @@ import pytest
 import strawberry
 from graphql import (
     GraphQLEnumType,
+    GraphQLInputObjectType,
     GraphQLInputType,
     GraphQLList,
     GraphQLNonNull,
@@ -80,7 +81,12 @@ def _selection(type_: GraphQLOutputType, seen: frozenset[str] = frozenset()) -> 
 def _root(schema: GraphQLSchema, name: str, below: str | None = None) -> str:
     assert schema.query_type is not None
     field = schema.query_type.fields[name]
-    arguments = ", ".join(f"{arg}: {_literal(a.type)}" for arg, a in field.args.items())
+    arguments = ", ".join(
+        f"{arg}: {_literal(a.type)}"
+        for arg, a in field.args.items()
+        # An optional filter object is left out: no literal fits every one.
+        if not isinstance(get_named_type(a.type), GraphQLInputObjectType)
+    )
     call = f"{name}({arguments})" if arguments else name
     return f"{{ {call} {below or _selection(field.type)} }}"
 
@@ -140,7 +146,7 @@ async def test_every_field_is_planned_right_or_left_to_graphql_core(
 ) -> None:
     with_plan, reference = await answers(SCHEMA, upstream, query)
     assert with_plan == reference
-    unplanned = {"Query._service"}
+    unplanned = {"Query._service", "Query.clientsConnection"}
     assert planned(SCHEMA, query) is (field not in unplanned)
 
 
@@ -155,16 +161,16 @@ async def test_a_new_root_field_runs_on_graphql_core(upstream: UpstreamClient) -
     @strawberry.type
     class Grown(Query):
         @strawberry.field
-        def clients_connection(self, first: int) -> list[Client]:
+        def clients_by_town(self, town: str) -> list[Client]:
             return []
 
     schema = WethodSchema(query=Grown, types=[Client])
-    query = '{ client(id: "1") { id } clientsConnection(first: 2) { id } }'
+    query = '{ client(id: "1") { id } clientsByTown(town: "Milano") { id } }'
     assert not planned(schema, query)
     assert planned(schema, '{ client(id: "1") { id } }')
     with_plan, reference = await answers(schema, upstream, query)
     assert with_plan == reference
-    assert json.loads(with_plan)["data"]["clientsConnection"] == []
+    assert json.loads(with_plan)["data"]["clientsByTown"] == []
 
 
 def test_a_field_its_record_lacks_has_no_rule() -> None:

@@ -65,13 +65,13 @@ class World:
         settings = replace(SETTINGS, max_calls=case.max_calls)
         context = build_context(self.upstream, settings, DEMO_HEADERS, "req-diff")
         loaded: list[object] = []
-        load_all = context.clients.load_all
+        load_all = context.loader.load_all
 
         async def spied(keys: Any) -> Any:
             loaded.append(keys)
             return await load_all(keys)
 
-        context.clients.load_all = spied  # type: ignore[method-assign]
+        context.loader.load_all = spied  # type: ignore[method-assign]
         self.schema.run_plans = plans
         result = await self.schema.execute(case.query, case.variables, context)
         await _settled()
@@ -93,7 +93,7 @@ async def _settled() -> None:
     """Until every call graphql-core left running in the background is done.
 
     A root field that nulls the whole answer cancels its siblings, not their
-    upstream calls (see `ClientLoader.load`), which finish on their own,
+    upstream calls (see `ResourceLoader.load`), which finish on their own,
     retries included; each is bounded by the upstream budget.
     """
     current = asyncio.current_task()

@@ -36,7 +36,7 @@ def test_contract_types_and_arguments() -> None:
     client_args = query.fields["client"].args
     assert str(client_args["id"].type) == "ID!"
     assert str(client_args["deleted"].type) == "DeletionFilter!"
-    assert sdl.count("deleted: DeletionFilter! = EXCLUDE") == 2
+    assert sdl.count("deleted: DeletionFilter! = EXCLUDE") == 3
     assert str(query.fields["clients"].args["ids"].type) == "[ID!]!"
     client = schema.type_map["Client"]
     assert isinstance(client, GraphQLObjectType)
@@ -48,16 +48,60 @@ def test_contract_types_and_arguments() -> None:
     assert list(deletion_filter.values) == ["EXCLUDE", "INCLUDE", "ONLY"]
 
 
+def test_the_clients_connection_contract() -> None:
+    schema = build_schema()._schema
+    assert schema.query_type is not None
+    field = schema.query_type.fields["clientsConnection"]
+    assert str(field.type) == "ClientConnection!"
+    arguments = {name: str(arg.type) for name, arg in field.args.items()}
+    assert arguments == {
+        "first": "Int",
+        "after": "String",
+        "filter": "ClientFilter",
+        "deleted": "DeletionFilter!",
+    }
+    assert field.args["first"].default_value == 20
+    shapes = {
+        "ClientConnection": {"edges": "[ClientEdge!]!", "pageInfo": "PageInfo!"},
+        "ClientEdge": {"cursor": "String!", "node": "Client!"},
+        "PageInfo": {"hasNextPage": "Boolean!", "endCursor": "String"},
+        "ClientFilter": {"updatedAt": "DateTimeFilter", "deletedAt": "DateTimeFilter"},
+        "DateTimeFilter": {
+            **dict.fromkeys(["eq", "neq", "gt", "gte", "lt", "lte"], "DateTime"),
+            "in": "[DateTime!]",
+            "nin": "[DateTime!]",
+            "between": "DateTimeRange",
+        },
+        "DateTimeRange": {"from": "DateTime!", "to": "DateTime!"},
+    }
+    for name, fields in shapes.items():
+        named = schema.type_map[name]
+        found = {f: str(v.type) for f, v in named.fields.items()}  # type: ignore[attr-defined]
+        assert found == fields, name
+    assert "= null" not in COMMITTED.read_text()
+
+
 def test_every_public_element_is_described() -> None:
     schema = build_schema()._schema
-    for name in ("Client", "ExternalIdentifier", "DeletionFilter", "Query"):
+    for name in (
+        "Client",
+        "ExternalIdentifier",
+        "DeletionFilter",
+        "Query",
+        "ClientConnection",
+        "ClientEdge",
+        "PageInfo",
+        "ClientFilter",
+        "DateTimeFilter",
+        "DateTimeRange",
+    ):
         named = schema.type_map[name]
         assert named.description, name
         for field_name, field in getattr(named, "fields", {}).items():
             if field_name.startswith("_"):
                 continue  # federation's own fields, described by its spec
             assert field.description, f"{name}.{field_name}"
-            for arg_name, arg in field.args.items():
+            for arg_name, arg in getattr(field, "args", {}).items():
                 assert arg.description, f"{name}.{field_name}({arg_name})"
         for value_name, value in getattr(named, "values", {}).items():
             assert value.description, f"{name}.{value_name}"

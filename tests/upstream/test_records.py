@@ -19,7 +19,7 @@ from wethod_graphql.demo.data import ACME, clients_of
 from wethod_graphql.errors import UpstreamUnavailable
 from wethod_graphql.upstream import (
     ClientRecord,
-    DeletionFilter,
+    Deleted,
     ExternalIdentifierRecord,
     UpstreamClient,
 )
@@ -109,7 +109,7 @@ async def test_every_field_of_every_demo_client_is_parsed(demo: DemoApi) -> None
     async with over_loopback(demo) as (upstream, _):
         for client_id, client in source.items():
             record = await upstream.get_client(
-                client_id, caller(), include=INCLUDE, deleted=DeletionFilter.INCLUDE
+                client_id, caller(), include=INCLUDE, deleted=Deleted.INCLUDE
             )
             _assert_same(record, client, client_fields)
             assert record.external_identifiers is not None

@@ -6,6 +6,8 @@ the demo API received it (its request log).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from starlette.datastructures import Secret
 
@@ -26,11 +28,13 @@ from wethod_graphql.errors import (
 from wethod_graphql.upstream import (
     CLIENT_INCLUDES,
     Caller,
-    DeletionFilter,
+    ClientRecord,
+    Deleted,
     UpstreamClient,
     parse_client_id,
 )
 from wethod_graphql.upstream.http import USER_AGENT
+from wethod_graphql.upstream.resources import CLIENTS, Relation
 
 from .conftest import caller, over_loopback
 
@@ -84,20 +88,20 @@ HOSTILE_INCOMING = {
 
 # One id per filter that the filter lets through (7 is a deleted client).
 FILTER_IDS = {
-    DeletionFilter.EXCLUDE: 1,
-    DeletionFilter.INCLUDE: 7,
-    DeletionFilter.ONLY: 7,
+    Deleted.EXCLUDE: 1,
+    Deleted.INCLUDE: 7,
+    Deleted.ONLY: 7,
 }
 
 
-@pytest.mark.parametrize("deleted", list(DeletionFilter))
+@pytest.mark.parametrize("deleted", list(Deleted))
 @pytest.mark.parametrize(
     ("include", "query_include"),
     [(frozenset(), None), (frozenset({"externalIdentifiers"}), "externalIdentifiers")],
 )
 async def test_exact_request_for_each_include_and_filter(
     demo: DemoApi,
-    deleted: DeletionFilter,
+    deleted: Deleted,
     include: frozenset[str],
     query_include: str | None,
 ) -> None:
@@ -140,19 +144,29 @@ def test_user_agent_names_the_product_and_its_version() -> None:
     assert USER_AGENT.split("/") == ["wethod-graphql", __version__]
 
 
-async def test_include_is_sorted_and_comma_joined(
-    demo: DemoApi, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_include_is_sorted_and_comma_joined(demo: DemoApi) -> None:
     # Only one relation exists today: pretend there are more, as dot-paths.
     # The demo knows none of the new ones, so it answers a real 400.
-    known = CLIENT_INCLUDES | {"group", "group.members", "bankAccount"}
-    monkeypatch.setattr("wethod_graphql.upstream.client.CLIENT_INCLUDES", known)
+    members = Relation("members", "members", "Client", ClientRecord)
+    pretend = replace(
+        CLIENTS,
+        relations=(
+            *CLIENTS.relations,
+            Relation("group", "group", "Client", ClientRecord, (members,)),
+            Relation("bankAccount", "bank_account", "Client", ClientRecord),
+        ),
+    )
+    assert pretend.includes == CLIENT_INCLUDES | {
+        "group",
+        "group.members",
+        "bankAccount",
+    }
     include = frozenset(
         ["group.members", "externalIdentifiers", "group", "bankAccount"]
     )
     async with over_loopback(demo) as (upstream, recorder):
         with pytest.raises(UpstreamBadRequest) as caught:
-            await upstream.get_client(1, caller(), include=include)
+            await upstream.get(pretend, 1, caller(), include=include)
 
     [sent] = recorder.requests
     assert sent.url.query["include"] == (

@@ -1,4 +1,4 @@
-"""An embedded Wethod-like REST API (clients resource) with sample data.
+"""An embedded Wethod-like REST API (its resources in `resources`) with sample data.
 
 A faithful stand-in for the real API, for tests, benchmarks and `serve --demo`:
 same paths, headers, statuses and bodies as the published contract, plus a
@@ -18,7 +18,7 @@ from .auth import (
     NO_CRM_TOKEN,
 )
 from .drop import ConnectionDropped
-from .faults import Faults, FaultsDisabled
+from .faults import Faults, FaultsDisabled, Target
 from .log import RecordedRequest
 from .serving import serve, serve_in_thread
 
@@ -33,6 +33,7 @@ __all__ = [
     "Faults",
     "FaultsDisabled",
     "RecordedRequest",
+    "Target",
     "serve",
     "serve_in_thread",
 ]

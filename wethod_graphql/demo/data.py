@@ -30,7 +30,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from types import MappingProxyType
 
-from .model import Client, ExternalIdentifier
+from .model import SampleClient, SampleIdentifier
 from .vocabulary import (
     GLOBEX_BRANDS,
     PAYMENT_CONDITIONS,
@@ -89,7 +89,7 @@ def _deletion(seed: int) -> datetime:
 
 def _identifiers(
     cid: int, count: int, first_id: int, created: datetime
-) -> tuple[ExternalIdentifier, ...]:
+) -> tuple[SampleIdentifier, ...]:
     identifiers = []
     for k in range(count):
         source = _SOURCES[(cid // 5 + k) % 3]
@@ -102,12 +102,12 @@ def _identifiers(
         # A third identifier is a retired link: shows deleted_at on a relation.
         gone = stamp + timedelta(days=30) if k == 2 else None
         identifiers.append(
-            ExternalIdentifier(first_id + k, stamp, stamp, external_id, source, gone)
+            SampleIdentifier(first_id + k, stamp, stamp, external_id, source, gone)
         )
     return tuple(identifiers)
 
 
-def _italian_client(cid: int, seed: int, brand: str, form: str) -> Client:
+def _italian_client(cid: int, seed: int, brand: str, form: str) -> SampleClient:
     """A fully filled Italian client; `seed` varies everything but the name."""
     town, province, zip_code, prefix, office = TOWNS[((seed - 1) * 3) % len(TOWNS)]
     name = f"{brand} {form}"
@@ -117,7 +117,7 @@ def _italian_client(cid: int, seed: int, brand: str, form: str) -> Client:
     digits += vat_check_digit(digits)
     created, updated = _timestamps(seed)
     exporter = seed % 9 == 0
-    return Client(
+    return SampleClient(
         id=cid,
         created_at=created,
         updated_at=updated,
@@ -154,10 +154,10 @@ def _italian_client(cid: int, seed: int, brand: str, form: str) -> Client:
     )
 
 
-def _sparse(client: Client, *, bare: bool) -> Client:
+def _sparse(client: SampleClient, *, bare: bool) -> SampleClient:
     if bare:
-        return Client(id=client.id)
-    return Client(
+        return SampleClient(id=client.id)
+    return SampleClient(
         id=client.id,
         created_at=client.created_at,
         updated_at=client.updated_at,
@@ -167,7 +167,7 @@ def _sparse(client: Client, *, bare: bool) -> Client:
     )
 
 
-def _foreign(client: Client) -> Client:
+def _foreign(client: SampleClient) -> SampleClient:
     swiss = client.id % 2 == 0
     return replace(
         client,
@@ -193,8 +193,8 @@ def _foreign(client: Client) -> Client:
     )
 
 
-def _acme() -> dict[int, Client]:
-    clients: dict[int, Client] = {}
+def _acme() -> dict[int, SampleClient]:
+    clients: dict[int, SampleClient] = {}
     next_identifier = 1
     for cid in range(1, ACME_SIZE + 1):
         index = cid - 1
@@ -217,8 +217,8 @@ def _acme() -> dict[int, Client]:
     return clients
 
 
-def _globex() -> dict[int, Client]:
-    clients: dict[int, Client] = {}
+def _globex() -> dict[int, SampleClient]:
+    clients: dict[int, SampleClient] = {}
     for cid, (brand, form) in enumerate(GLOBEX_BRANDS, start=1):
         client = _italian_client(cid, cid + 100, brand, form)
         created = _timestamps(cid + 100)[0]
@@ -230,7 +230,7 @@ def _globex() -> dict[int, Client]:
     return clients
 
 
-DATASETS: Mapping[str, Mapping[int, Client]] = MappingProxyType(
+DATASETS: Mapping[str, Mapping[int, SampleClient]] = MappingProxyType(
     {
         ACME: MappingProxyType(_acme()),
         GLOBEX: MappingProxyType(_globex()),
@@ -238,7 +238,7 @@ DATASETS: Mapping[str, Mapping[int, Client]] = MappingProxyType(
 )
 
 
-def clients_of(company: str) -> Mapping[int, Client]:
+def clients_of(company: str) -> Mapping[int, SampleClient]:
     """The clients of a company by id (empty for an unknown company)."""
     return DATASETS.get(company, MappingProxyType({}))
 

@@ -1,16 +1,16 @@
 """Fault injection: make chosen requests fail, stall, or break on purpose.
 
 Contract:
-- a fault targets one client id, or every request when `client_id` is None
-  (the wildcard; the list endpoint, having no id, sees only wildcard faults);
+- a fault targets a `Target(resource, id)`: one item of one resource
+  (`Target("/api/clients", 3)`), every request to a resource, its list
+  included (`Target("/api/clients")`), or every request (`None`, the
+  wildcard); a bare int `n` is short for `Target("/api/clients", n)`;
 - `fail`, `invalid_body` and `drop` are one-shot actions that answer the next
   `times` matching requests, then vanish; actions on one target queue up in
-  the order they were set; an id's own actions go before wildcard ones;
-- `delay` lasts until cleared; a request waits the sum of the wildcard delay
-  and its id's delay (`seconds=0` removes one);
-- `hold` lasts until cleared: every request waits until `count` requests
-  have been in flight at once since the log was last cleared, or `timeout`
-  seconds (a barrier: tests prove concurrency with it instead of timing);
+  the order they were set; an item's own actions go before its resource's,
+  and those before wildcard ones;
+- `delay` lasts until cleared; a request waits the sum of the delays of
+  every target it matches (`seconds=0` removes one);
 - faults act before any header check, like a proxy or overloaded server in
   front of the real API would;
 - on a `Faults(enabled=False)` every setter raises `FaultsDisabled`, and
@@ -25,6 +25,8 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .resources import CLIENTS_PATH
+
 ActionKind = Literal["fail", "invalid_body", "drop"]
 BodyShape = Literal["not_json", "wrong_shape"]
 BODY_SHAPES: tuple[BodyShape, ...] = ("not_json", "wrong_shape")
@@ -32,6 +34,30 @@ BODY_SHAPES: tuple[BodyShape, ...] = ("not_json", "wrong_shape")
 
 class FaultsDisabled(RuntimeError):
     """Faults were set on a demo API built without `faults=True`."""
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Requests to one resource (its collection path), or to one of its items."""
+
+    resource: str
+    id: int | None = None
+
+    def describe(self) -> dict[str, Any]:
+        # `client_id` stays for callers written when clients were all there was.
+        client_id = self.id if self.resource == CLIENTS_PATH else None
+        return {"resource": self.resource, "id": self.id, "client_id": client_id}
+
+
+#: What a setter takes: a target, a client id, or None (every request).
+TargetLike = Target | int | None
+
+
+def target_of(value: TargetLike) -> Target | None:
+    """The target a setter's argument means; None is the wildcard."""
+    if value is None or isinstance(value, Target):
+        return value
+    return Target(CLIENTS_PATH, value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,8 +76,6 @@ class Plan:
 
     delay: float = 0.0
     action: Action | None = None
-    #: (in-flight count to wait for, longest wait in seconds), when held.
-    hold: tuple[int, float] | None = None
 
 
 @dataclass(slots=True)
@@ -72,9 +96,8 @@ class Faults:
     def __init__(self, enabled: bool) -> None:
         self._enabled = enabled
         self._lock = threading.Lock()
-        self._actions: dict[int | None, deque[_Queued]] = {}
-        self._delays: dict[int | None, float] = {}
-        self._hold: tuple[int, float] | None = None
+        self._actions: dict[Target | None, deque[_Queued]] = {}
+        self._delays: dict[Target | None, float] = {}
 
     @property
     def enabled(self) -> bool:
@@ -82,7 +105,7 @@ class Faults:
 
     def fail(
         self,
-        client_id: int | None,
+        target: TargetLike,
         status: int,
         times: int = 1,
         retry_after: float | str | None = None,
@@ -97,58 +120,48 @@ class Faults:
         all_headers = dict(headers or {})
         if retry_after is not None:
             all_headers["Retry-After"] = _retry_after_text(retry_after)
-        self._queue(client_id, Action("fail", status, all_headers), times)
+        self._queue(target, Action("fail", status, all_headers), times)
 
     def invalid_body(
-        self, client_id: int | None, times: int = 1, shape: BodyShape = "not_json"
+        self, target: TargetLike, times: int = 1, shape: BodyShape = "not_json"
     ) -> None:
         """Answer 200 with a broken body: not JSON, or JSON of the wrong shape."""
         if shape not in BODY_SHAPES:
             raise ValueError(f"shape must be one of {BODY_SHAPES}, not {shape!r}")
-        self._queue(client_id, Action("invalid_body", shape=shape), times)
+        self._queue(target, Action("invalid_body", shape=shape), times)
 
-    def drop(self, client_id: int | None, times: int = 1) -> None:
+    def drop(self, target: TargetLike, times: int = 1) -> None:
         """Close the connection without any response, `times` times."""
-        self._queue(client_id, Action("drop"), times)
+        self._queue(target, Action("drop"), times)
 
-    def delay(self, client_id: int | None, seconds: float) -> None:
+    def delay(self, target: TargetLike, seconds: float) -> None:
         """Hold every matching request `seconds` before answering; 0 removes."""
         self._require_enabled()
         if seconds < 0:
             raise ValueError("delay must be >= 0 seconds")
+        key = target_of(target)
         with self._lock:
             if seconds == 0:
-                self._delays.pop(client_id, None)
+                self._delays.pop(key, None)
             else:
-                self._delays[client_id] = seconds
-
-    def hold(self, count: int, timeout: float = 10.0) -> None:
-        """Hold each request until `count` have been in flight at once.
-
-        At most `timeout` seconds: calls that never overlap all give up.
-        """
-        self._require_enabled()
-        if count < 1 or timeout <= 0:
-            raise ValueError("hold needs count >= 1 and timeout > 0")
-        with self._lock:
-            self._hold = (count, timeout)
+                self._delays[key] = seconds
 
     def clear(self) -> None:
         """Remove every fault (allowed even when disabled: there are none)."""
         with self._lock:
             self._actions.clear()
             self._delays.clear()
-            self._hold = None
 
-    def take(self, client_id: int | None) -> Plan:
-        """The plan for one request to `client_id`, consuming one action."""
+    def take(self, resource: str, item_id: int | None) -> Plan:
+        """The plan for one request to `resource` (to its item `item_id` when
+        not None), consuming one action."""
         if not self._enabled:
             return Plan()
+        targets: list[Target | None] = [Target(resource), None]
+        if item_id is not None:
+            targets.insert(0, Target(resource, item_id))
         with self._lock:
-            delay = self._delays.get(None, 0.0)
-            if client_id is not None:
-                delay += self._delays.get(client_id, 0.0)
-            targets = [None] if client_id is None else [client_id, None]
+            delay = sum(self._delays.get(target, 0.0) for target in targets)
             for target in targets:
                 queue = self._actions.get(target)
                 if queue:
@@ -156,17 +169,29 @@ class Faults:
                     head.remaining -= 1
                     if head.remaining == 0:
                         queue.popleft()
-                    return Plan(delay, head.action, self._hold)
-            return Plan(delay, hold=self._hold)
+                    return Plan(delay, head.action)
+            return Plan(delay)
 
     def describe(self) -> dict[str, Any]:
-        """The faults still set, as JSON (for the admin endpoint)."""
+        """The faults still set, as JSON (for the admin endpoint).
 
-        def target(key: int | None) -> str:
-            return "*" if key is None else str(key)
+        Each action names its target (`resource`, `id` and `client_id`, all
+        null for the wildcard); delays are keyed `*`, `/api/clients` or
+        `/api/clients/3`.
+        """
 
-        def action(key: int | None, item: _Queued) -> dict[str, Any]:
-            described: dict[str, Any] = {"client_id": key, "kind": item.action.kind}
+        def where(key: Target | None) -> dict[str, Any]:
+            if key is None:
+                return {"resource": None, "id": None, "client_id": None}
+            return key.describe()
+
+        def delay_key(key: Target | None) -> str:
+            if key is None:
+                return "*"
+            return key.resource if key.id is None else f"{key.resource}/{key.id}"
+
+        def action(key: Target | None, item: _Queued) -> dict[str, Any]:
+            described: dict[str, Any] = {**where(key), "kind": item.action.kind}
             if item.action.kind == "fail":
                 described["status"] = item.action.status
                 described["headers"] = item.action.headers
@@ -182,15 +207,16 @@ class Faults:
                     for key, queue in self._actions.items()
                     for item in queue
                 ],
-                "delays": {target(key): s for key, s in self._delays.items()},
+                "delays": {delay_key(key): s for key, s in self._delays.items()},
             }
 
-    def _queue(self, client_id: int | None, action: Action, times: int) -> None:
+    def _queue(self, target: TargetLike, action: Action, times: int) -> None:
         self._require_enabled()
         if times < 1:
             raise ValueError("times must be >= 1")
+        key = target_of(target)
         with self._lock:
-            queue = self._actions.setdefault(client_id, deque())
+            queue = self._actions.setdefault(key, deque())
             queue.append(_Queued(action, times))
 
     def _require_enabled(self) -> None:

@@ -1,11 +1,15 @@
 """The request log: what the demo API was asked, and how it answered.
 
 Contract:
-- every request but the `/_demo/` admin ones is recorded once it is answered,
-  oldest first, at most `capacity` of them (older ones fall off);
+- every request but the `/_demo/` admin ones is recorded as its answer
+  starts (before the client can read any of it), oldest first, at most
+  `capacity` of them (older ones fall off);
 - `status` is the status sent, or 0 when the connection was dropped on
   purpose (no response at all);
-- `in_flight` counts recorded requests being handled now, `max_in_flight`
+- `resource` is the collection path of an `/api/{name}` or
+  `/api/{name}/{id}` request (`/api/clients`), `id` the item's id; both are
+  None for other paths (`client_id` is the id of a client request only);
+- `in_flight` counts requests being handled and not yet answered, `max_in_flight`
   the most ever at once since the last `clear()`;
 - safe to read from another thread than the server's (tests run the server in
   a background thread).
@@ -25,7 +29,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from .drop import ConnectionDropped
 
 ADMIN_PREFIX = "/_demo/"
-_CLIENT_PATH = re.compile(r"/api/clients/([0-9]+)")
+_API_PATH = re.compile(r"(/api/[a-z_]+)(?:/([0-9]+))?")
+_CLIENTS = "/api/clients"
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,11 +41,17 @@ class RecordedRequest:
     path: str
     query: dict[str, str]
     headers: dict[str, str]
-    client_id: int | None
+    resource: str | None
+    id: int | None
     status: int
 
+    @property
+    def client_id(self) -> int | None:
+        """The id of a `/api/clients/{id}` request; None for any other."""
+        return self.id if self.resource == _CLIENTS else None
+
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return {**asdict(self), "client_id": self.client_id}
 
 
 class RequestLog:
@@ -82,10 +93,13 @@ class RequestLog:
             self._max_in_flight = self._in_flight
 
 
-def client_id_of(path: str) -> int | None:
-    """The id in `/api/clients/{id}`, or None for any other path."""
-    match = _CLIENT_PATH.fullmatch(path)
-    return int(match.group(1)) if match else None
+def resource_of(path: str) -> tuple[str | None, int | None]:
+    """(`/api/{name}`, id or None) of an API path; (None, None) otherwise."""
+    match = _API_PATH.fullmatch(path)
+    if match is None:
+        return None, None
+    resource, item_id = match.groups()
+    return resource, None if item_id is None else int(item_id)
 
 
 def _headers(scope: Scope) -> dict[str, str]:
@@ -107,32 +121,43 @@ class RecorderMiddleware:
         if scope["type"] != "http" or scope["path"].startswith(ADMIN_PREFIX):
             await self.app(scope, receive, send)
             return
-        status = 0
+        query = scope.get("query_string", b"").decode("latin-1")
+        resource, item_id = resource_of(scope["path"])
+        recorded = False
 
-        async def send_and_note(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        self.log.enter()
-        try:
-            await self.app(scope, receive, send_and_note)
-        except ConnectionDropped:
-            raise
-        except Exception:
-            # Starlette's outer error middleware answers 500 for this.
-            status = status or 500
-            raise
-        finally:
-            query = scope.get("query_string", b"").decode("latin-1")
+        def record(status: int) -> None:
+            nonlocal recorded
+            if recorded:
+                return
+            recorded = True
             self.log.leave(
                 RecordedRequest(
                     method=scope["method"],
                     path=scope["path"],
                     query=dict(parse_qsl(query, keep_blank_values=True)),
                     headers=_headers(scope),
-                    client_id=client_id_of(scope["path"]),
+                    resource=resource,
+                    id=item_id,
                     status=status,
                 )
             )
+
+        async def send_and_note(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                # Before the first byte leaves: a client holding its answer
+                # finds its request in the log, even over a real socket.
+                record(message["status"])
+            await send(message)
+
+        self.log.enter()
+        try:
+            await self.app(scope, receive, send_and_note)
+        except ConnectionDropped:
+            record(0)
+            raise
+        except Exception:
+            # Starlette's outer error middleware answers 500 for this.
+            record(500)
+            raise
+        finally:
+            record(0)  # no response at all: the connection was dropped

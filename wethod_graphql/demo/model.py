@@ -15,7 +15,7 @@ from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
-class ExternalIdentifier:
+class SampleIdentifier:
     """The id of a client on another system (a CRM, an invoicing tool)."""
 
     id: int
@@ -27,7 +27,7 @@ class ExternalIdentifier:
 
 
 @dataclass(frozen=True, slots=True)
-class Client:
+class SampleClient:
     """One client of a company; every field but `id` may be None."""
 
     id: int
@@ -61,7 +61,7 @@ class Client:
     vat_rate_id: int | None = None
     payment_term_id: int | None = None
     deleted_at: datetime | None = None
-    external_identifiers: tuple[ExternalIdentifier, ...] = ()
+    external_identifiers: tuple[SampleIdentifier, ...] = ()
 
     @property
     def deleted(self) -> bool:
@@ -71,9 +71,9 @@ class Client:
 # The dataclasses declare their fields in the contract's order, so a body
 # reads like the published example.
 CLIENT_FIELDS: tuple[str, ...] = tuple(
-    f.name for f in fields(Client) if f.name != "external_identifiers"
+    f.name for f in fields(SampleClient) if f.name != "external_identifiers"
 )
-IDENTIFIER_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(ExternalIdentifier))
+IDENTIFIER_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(SampleIdentifier))
 
 
 def format_datetime(value: datetime) -> str:
@@ -90,12 +90,12 @@ def _json_value(value: object) -> Any:
     return value
 
 
-def identifier_json(identifier: ExternalIdentifier) -> dict[str, Any]:
+def identifier_json(identifier: SampleIdentifier) -> dict[str, Any]:
     """The JSON object of one external identifier, every field present."""
     return {name: _json_value(getattr(identifier, name)) for name in IDENTIFIER_FIELDS}
 
 
-def client_json(client: Client, *, with_identifiers: bool) -> dict[str, Any]:
+def client_json(client: SampleClient, *, with_identifiers: bool) -> dict[str, Any]:
     """The JSON object of a client; `external_identifiers` only if asked for."""
     body = {name: _json_value(getattr(client, name)) for name in CLIENT_FIELDS}
     if with_identifiers:

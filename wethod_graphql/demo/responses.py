@@ -36,7 +36,7 @@ INVALID_DATA_MESSAGE = "You provided invalid data. Check 'failures' for details.
 
 
 @dataclass(frozen=True, slots=True)
-class Failure:
+class FieldError:
     """One validation failure: which field, and why."""
 
     field: str
@@ -50,7 +50,7 @@ class ApiError:
     status: int
     key: str
     message: str
-    failures: tuple[Failure, ...] = ()
+    failures: tuple[FieldError, ...] = ()
     headers: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -65,14 +65,14 @@ def key_for(status: int) -> str:
 def status_error(status: int, headers: Mapping[str, str] | None = None) -> ApiError:
     """A generic error for a status, as faults answer it."""
     message = f"{HTTPStatus(status).phrase}."
-    failures: tuple[Failure, ...] = ()
+    failures: tuple[FieldError, ...] = ()
     if status == 400:
         message = INVALID_DATA_MESSAGE
-        failures = (Failure("request", "Injected validation failure."),)
+        failures = (FieldError("request", "Injected validation failure."),)
     return ApiError(status, key_for(status), message, failures, dict(headers or {}))
 
 
-def validation_error(failures: list[Failure]) -> ApiError:
+def validation_error(failures: list[FieldError]) -> ApiError:
     """The 400 `invalid_data` error listing every failure found."""
     return ApiError(400, "invalid_data", INVALID_DATA_MESSAGE, tuple(failures))
 

@@ -1,16 +1,16 @@
-"""The REST endpoints: `GET /api/clients/{id}` and `GET /api/clients`.
+"""The REST endpoints of every resource: `GET {path}/{id}` and `GET {path}`.
 
 Contract, per request, in this order:
-1. wait out a hold, the global latency plus any fault delay, then answer an injected
-   fault if one is set (see `faults`);
+1. wait at the barrier if one is armed (see `barrier`); then wait the global
+   latency plus any fault delay, then answer an injected fault if one is set
+   (see `faults`);
 2. header checks (see `auth.check_headers`): 401, then 412, then 403;
-3. query validation: every bad parameter is listed in one 400
-   `invalid_data`; `include` accepts only `externalIdentifiers`
-   (comma-separated, blanks ignored), `deleted` only exclude|include|only,
-   `limit` an integer 1..100 (default 100), `offset` an integer >= 0;
+3. query validation (see `params`): every bad parameter is listed in one 400
+   `invalid_data`;
 4. the data of the caller's company only: 404 `not_found` for an id that is
-   missing or filtered out by `deleted`. The list is ordered by id.
-A client answer sets a `wethod_session` cookie naming the company, so tests
+   missing or filtered out by `deleted`. The list is ordered by id and
+   filtered by every condition given.
+An item answer sets a `wethod_session` cookie naming the company, so tests
 can prove that no cookie travels from one caller's call to another's.
 A path id that is not `[0-9]+` is a route miss (404 before any check), as on
 a router whose route carries that pattern.
@@ -18,31 +18,34 @@ a router whose route carries that pattern.
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable
-from typing import Protocol
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, Protocol
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from .auth import check_headers
-from .data import clients_of
+from .barrier import Barrier
 from .drop import DropConnection
 from .faults import Action, Faults
-from .log import RequestLog
-from .model import Client, client_json
+from .params import (
+    MAX_LIMIT,
+    parse_condition,
+    parse_deleted,
+    parse_include,
+    parse_int,
+)
+from .resources import RESOURCES, DemoResource
 from .responses import (
     ApiError,
-    Failure,
+    FieldError,
     error_response,
     status_error,
     validation_error,
 )
 
-RELATIONS = ("externalIdentifiers",)
-DELETION_FILTERS = ("exclude", "include", "only")
-MAX_LIMIT = 100
+Sleep = Callable[[float], Awaitable[None]]
 
 
 class Runtime(Protocol):
@@ -50,56 +53,18 @@ class Runtime(Protocol):
 
     latency: float
     faults: Faults
-    log: RequestLog
+    barrier: Barrier
+    sleep: Sleep
 
 
-def _parse_include(raw: str | None, failures: list[Failure]) -> bool:
-    """Whether external identifiers were asked for; bad names go to failures."""
-    names = [name.strip() for name in (raw or "").split(",") if name.strip()]
-    unknown = [name for name in names if name not in RELATIONS]
-    if unknown:
-        failures.append(
-            Failure(
-                "include",
-                f"Unknown relation(s): {', '.join(unknown)}. "
-                f"Possible values: {', '.join(RELATIONS)}.",
-            )
-        )
-    return "externalIdentifiers" in names
-
-
-def _parse_deleted(raw: str | None, failures: list[Failure]) -> str:
-    if raw is None:
-        return "exclude"
-    if raw not in DELETION_FILTERS:
-        failures.append(
-            Failure("deleted", f"Must be one of: {', '.join(DELETION_FILTERS)}.")
-        )
-    return raw
-
-
-def _parse_int(
-    raw: str | None, name: str, default: int, low: int, high: int | None
-) -> tuple[int, Failure | None]:
-    if raw is None:
-        return default, None
-    bounds = f"between {low} and {high}" if high is not None else f">= {low}"
-    try:
-        value = int(raw)
-    except ValueError:
-        return default, Failure(name, f"Must be an integer {bounds}.")
-    if value < low or (high is not None and value > high):
-        return default, Failure(name, f"Must be an integer {bounds}.")
-    return value, None
-
-
-def _visible(client: Client, deleted: str) -> bool:
+def _visible(item: Any, deleted: str) -> bool:
+    gone = item.deleted_at is not None
     if deleted == "only":
-        return client.deleted
-    return deleted == "include" or not client.deleted
+        return gone
+    return deleted == "include" or not gone
 
 
-def _fault_response(action: Action, client_id: int | None) -> Response:
+def _fault_response(action: Action, item_id: int | None) -> Response:
     if action.kind == "drop":
         return DropConnection()
     if action.kind == "fail":
@@ -110,65 +75,56 @@ def _fault_response(action: Action, client_id: int | None) -> Response:
             b'{"id": 1, "corporate_name": "Ro', media_type="application/json"
         )
     # An envelope the contract does not have: valid JSON, wrong shape.
-    if client_id is None:
+    if item_id is None:
         return JSONResponse({"data": []})
-    return JSONResponse({"data": {"id": client_id}})
+    return JSONResponse({"data": {"id": item_id}})
 
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 
-#: How often a held request looks at the in-flight count.
-_HOLD_POLL = 0.002
 
+def _guarded(runtime: Runtime, resource: DemoResource, handler: Endpoint) -> Endpoint:
+    """`handler` behind the barrier, the latency and the faults."""
 
-async def _held(log: RequestLog, count: int, seconds: float) -> None:
-    """Until `count` requests have been in flight at once, or `seconds`.
-
-    A latch on the log's maximum, not the count now: the last request to
-    arrive may be answered and gone before the first ones look again.
-    """
-    rounds = int(seconds / _HOLD_POLL)
-    for _ in range(rounds):
-        if log.max_in_flight >= count:
-            return
-        await asyncio.sleep(_HOLD_POLL)
-
-
-def _with_faults(runtime: Runtime, handler: Endpoint) -> Endpoint:
     async def endpoint(request: Request) -> Response:
-        client_id: int | None = request.path_params.get("client_id")
-        plan = runtime.faults.take(client_id)
-        if plan.hold is not None:
-            await _held(runtime.log, *plan.hold)
+        if not await runtime.barrier.wait():
+            return error_response(
+                ApiError(503, "barrier_broken", "Too few requests reached the barrier.")
+            )
+        item_id: int | None = request.path_params.get("id")
+        plan = runtime.faults.take(resource.path, item_id)
         wait = runtime.latency + plan.delay
         if wait > 0:
-            await asyncio.sleep(wait)
+            await runtime.sleep(wait)
         if plan.action is not None:
-            return _fault_response(plan.action, client_id)
+            return _fault_response(plan.action, item_id)
         return await handler(request)
 
     return endpoint
 
 
-async def get_client(request: Request) -> Response:
-    """`GET /api/clients/{id}`: one client of the caller's company."""
-    company = check_headers(request.headers)
-    if isinstance(company, ApiError):
-        return error_response(company)
-    failures: list[Failure] = []
-    include = _parse_include(request.query_params.get("include"), failures)
-    deleted = _parse_deleted(request.query_params.get("deleted"), failures)
-    if failures:
-        return error_response(validation_error(failures))
-    client_id: int = request.path_params["client_id"]
-    client = clients_of(company).get(client_id)
-    if client is None or not _visible(client, deleted):
-        return error_response(
-            ApiError(404, "not_found", f"Client with id {client_id} not found.")
-        )
-    response = JSONResponse(client_json(client, with_identifiers=include))
-    _set_session_cookie(response, company)
-    return response
+def _get_item(resource: DemoResource) -> Endpoint:
+    async def get_item(request: Request) -> Response:
+        """`GET {path}/{id}`: one item of the caller's company."""
+        company = check_headers(request.headers)
+        if isinstance(company, ApiError):
+            return error_response(company)
+        params = request.query_params
+        failures: list[FieldError] = []
+        include = parse_include(params.get("include"), resource.relations, failures)
+        deleted = parse_deleted(params.get("deleted"), failures)
+        if failures:
+            return error_response(validation_error(failures))
+        item_id: int = request.path_params["id"]
+        item = resource.items_of(company).get(item_id)
+        if item is None or not _visible(item, deleted):
+            message = f"{resource.noun} with id {item_id} not found."
+            return error_response(ApiError(404, "not_found", message))
+        response = JSONResponse(resource.render(item, include))
+        _set_session_cookie(response, company)
+        return response
+
+    return get_item
 
 
 def _set_session_cookie(response: Response, company: str) -> None:
@@ -177,35 +133,56 @@ def _set_session_cookie(response: Response, company: str) -> None:
     response.set_cookie("wethod_session", f"{company}-session", path="/", httponly=True)
 
 
-async def list_clients(request: Request) -> Response:
-    """`GET /api/clients`: a page of the caller's company's clients by id."""
-    company = check_headers(request.headers)
-    if isinstance(company, ApiError):
-        return error_response(company)
-    params = request.query_params
-    failures: list[Failure] = []
-    include = _parse_include(params.get("include"), failures)
-    deleted = _parse_deleted(params.get("deleted"), failures)
-    limit, bad_limit = _parse_int(params.get("limit"), "limit", MAX_LIMIT, 1, MAX_LIMIT)
-    offset, bad_offset = _parse_int(params.get("offset"), "offset", 0, 0, None)
-    failures += [failure for failure in (bad_limit, bad_offset) if failure]
-    if failures:
-        return error_response(validation_error(failures))
-    clients = sorted(clients_of(company).values(), key=lambda client: client.id)
-    page = [client for client in clients if _visible(client, deleted)]
-    page = page[offset : offset + limit]
-    return JSONResponse(
-        [client_json(client, with_identifiers=include) for client in page]
-    )
+def _list_items(resource: DemoResource) -> Endpoint:
+    async def list_items(request: Request) -> Response:
+        """`GET {path}`: a page of the caller's company's items by id."""
+        company = check_headers(request.headers)
+        if isinstance(company, ApiError):
+            return error_response(company)
+        params = request.query_params
+        failures: list[FieldError] = []
+        include = parse_include(params.get("include"), resource.relations, failures)
+        deleted = parse_deleted(params.get("deleted"), failures)
+        limit = parse_int(
+            params.get("limit"), "limit", MAX_LIMIT, (1, MAX_LIMIT), failures
+        )
+        offset = parse_int(params.get("offset"), "offset", 0, (0, None), failures)
+        conditions = [
+            parse_condition(name, params.get(name), failures)
+            for name in resource.filters
+        ]
+        if failures:
+            return error_response(validation_error(failures))
+        items = sorted(resource.items_of(company).values(), key=lambda item: item.id)
+        page = [
+            item
+            for item in items
+            if _visible(item, deleted)
+            and all(c.matches(getattr(item, c.field)) for c in conditions if c)
+        ]
+        return JSONResponse(
+            [resource.render(item, include) for item in page[offset : offset + limit]]
+        )
+
+    return list_items
 
 
-def api_routes(runtime: Runtime) -> list[Route]:
-    """The REST routes, each behind the latency and fault layer."""
-    return [
-        Route("/api/clients", _with_faults(runtime, list_clients), methods=["GET"]),
-        Route(
-            "/api/clients/{client_id:int}",
-            _with_faults(runtime, get_client),
-            methods=["GET"],
-        ),
-    ]
+def api_routes(
+    runtime: Runtime, resources: Sequence[DemoResource] = RESOURCES
+) -> list[Route]:
+    """The REST routes of `resources`, behind the barrier, latency and faults."""
+    routes: list[Route] = []
+    for resource in resources:
+        routes += [
+            Route(
+                resource.path,
+                _guarded(runtime, resource, _list_items(resource)),
+                methods=["GET"],
+            ),
+            Route(
+                f"{resource.path}/{{id:int}}",
+                _guarded(runtime, resource, _get_item(resource)),
+                methods=["GET"],
+            ),
+        ]
+    return routes

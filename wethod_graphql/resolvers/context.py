@@ -6,8 +6,11 @@ import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+import strawberry
+
 from wethod_graphql.config import Settings
-from wethod_graphql.resolvers.loaders import ClientLoader
+from wethod_graphql.resolvers.budget import CallBudget
+from wethod_graphql.resolvers.loaders import ResourceLoader
 from wethod_graphql.upstream import Caller, UpstreamClient
 
 
@@ -20,10 +23,13 @@ class Context:
     """
 
     caller: Caller
-    clients: ClientLoader
+    loader: ResourceLoader
     max_ids: int
-    #: Include paths already looked ahead, by field (see `resolvers.clients`).
-    includes: dict[tuple[int, ...], frozenset[str]] = field(default_factory=dict)
+    #: Include paths already looked ahead, by field and the type it returns
+    #: (see `resolvers.items`).
+    includes: dict[tuple[tuple[int, ...], str], frozenset[str]] = field(
+        default_factory=dict
+    )
 
 
 def build_context(
@@ -44,10 +50,11 @@ def build_context(
         default_company=settings.company,
         request_id=request_id,
     )
-    loader = ClientLoader(
-        upstream,
-        caller,
-        max_calls=settings.max_calls,
-        deadline=asyncio.get_running_loop().time() + settings.request_timeout,
-    )
-    return Context(caller=caller, clients=loader, max_ids=settings.max_ids)
+    deadline = asyncio.get_running_loop().time() + settings.request_timeout
+    budget = CallBudget(settings.max_calls, deadline)
+    loader = ResourceLoader(upstream, caller, budget)
+    return Context(caller=caller, loader=loader, max_ids=settings.max_ids)
+
+
+#: What every resolver receives as `info`.
+Info = strawberry.Info[Context, None]

@@ -1,10 +1,12 @@
-"""Per-request DataLoaders that batch REST calls.
+"""The per-request DataLoader of every resource: items and pages, batched.
 
-One operation may ask for the same client many times: through aliases,
+One operation may ask for the same item many times: through aliases,
 fragments, `clients(ids:)` or federation `_entities`, with and without its
-relations. All the keys collected in one tick become one batch, and the batch
-makes one REST call per (client, deletion filter) carrying the union of the
-includes its keys need, all calls at once. A failed call fails its keys alone.
+relations; and for the same page of a list twice. All the keys collected in
+one tick become one batch, and the batch makes one REST call per (resource,
+item or page, deletion filter) carrying the union of the includes its keys
+need, all calls at once. A failed call fails its keys alone. Every call
+spends from the operation's `CallBudget`.
 """
 
 from __future__ import annotations
@@ -12,58 +14,63 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from aiodataloader import DataLoader
 
 from wethod_graphql.errors import InputError
-from wethod_graphql.upstream import Caller, ClientRecord, DeletionFilter, UpstreamClient
+from wethod_graphql.resolvers.budget import CallBudget
+from wethod_graphql.upstream import Caller, Deleted, UpstreamClient
+from wethod_graphql.upstream.listing import ListQuery
+from wethod_graphql.upstream.resources import Resource
 
 
 @dataclass(frozen=True, slots=True)
-class ClientKey:
-    """Everything that changes the answer, so a cached value is never wrong.
+class Key:
+    """Everything that changes an answer, so a cached value is never wrong.
 
-    A record fetched without `externalIdentifiers` must not be served to a
-    selection that needs them, hence `include` belongs to the key.
+    `target` is an item's id, or a page of the resource's list. A record
+    fetched without a relation must not be served to a selection that needs
+    it, hence `include` belongs to the key.
     """
 
-    id: int
-    deleted: DeletionFilter = DeletionFilter.EXCLUDE
+    resource: Resource
+    target: int | ListQuery
+    deleted: Deleted = Deleted.EXCLUDE
     include: frozenset[str] = frozenset()
 
+    @property
+    def call(self) -> tuple[Resource, int | ListQuery, Deleted]:
+        """What one call answers; keys differing only in includes share it."""
+        return self.resource, self.target, self.deleted
 
-class ClientLoader:
-    """Loads clients for one request and one caller; never shared between them.
 
-    The batch function starts one upstream call per (client, filter) and
+class ResourceLoader:
+    """Loads items and pages for one request and one caller; never shared.
+
+    The batch function starts one upstream call per distinct `Key.call` and
     hands each key the task of its call, so a key resolves as soon as its own
-    answer is in: GraphQL completes the first clients while the last are
-    still on the wire, instead of waiting for the slowest of the batch.
+    answer is in: GraphQL completes the first items while the last are still
+    on the wire, instead of waiting for the slowest of the batch.
     """
 
     def __init__(
-        self,
-        upstream: UpstreamClient,
-        caller: Caller,
-        max_calls: int,
-        deadline: float | None = None,
+        self, upstream: UpstreamClient, caller: Caller, budget: CallBudget
     ) -> None:
         self._upstream = upstream
         self._caller = caller
-        # The operation's deadline (loop time): every call it makes ends by then.
-        self._deadline = deadline
-        self._calls_left = max_calls
-        self._max_calls = max_calls
+        self._budget = budget
         # aiodataloader binds the running loop here: build it inside a request.
-        self._loader: DataLoader[ClientKey, asyncio.Future[ClientRecord]] = DataLoader(
-            # No batch size: a split batch could fetch one client twice, once
-            # per include set. `max_calls` and the upstream's concurrency cap
-            # bound the work instead.
+        self._loader: DataLoader[Key, asyncio.Future[Any]] = DataLoader(
+            # No batch size: a split batch could fetch one item twice, once
+            # per include set. The call budget and the upstream's concurrency
+            # cap bound the work instead.
             batch_load_fn=self._load_batch
         )
 
-    async def load(self, key: ClientKey) -> ClientRecord:
-        """The client for `key`, or the `WethodGraphQLError` for it.
+    async def load(self, key: Key) -> Any:
+        """The record (an item) or records (a page) for `key`, or the
+        `WethodGraphQLError` for it.
 
         Both awaits are shielded: graphql-core cancels a sibling field when a
         non-null error nulls their parent, and cancelling a future or task
@@ -72,10 +79,8 @@ class ClientLoader:
         call = await asyncio.shield(self._loader.load(key))
         return await asyncio.shield(call)
 
-    async def load_all(
-        self, keys: Sequence[ClientKey]
-    ) -> dict[ClientKey, ClientRecord | Exception]:
-        """Each key's client or its `WethodGraphQLError`, all in one batch.
+    async def load_all(self, keys: Sequence[Key]) -> dict[Key, Any]:
+        """Each key's answer or its `WethodGraphQLError`, all in one batch.
 
         For execution plans, which know every key before loading any: the
         keys go to the batch in the order given (the call budget refuses the
@@ -85,7 +90,7 @@ class ClientLoader:
         # One batch resolves every key's future at once: awaiting them in turn
         # costs less than gathering them.
         calls = [await future for future in pending]
-        results: dict[ClientKey, ClientRecord | Exception] = {}
+        results: dict[Key, Any] = {}
         for key, call in zip(keys, calls, strict=True):
             try:
                 results[key] = await call
@@ -93,55 +98,54 @@ class ClientLoader:
                 results[key] = error
         return results
 
-    async def _load_batch(
-        self, keys: list[ClientKey]
-    ) -> list[asyncio.Future[ClientRecord]]:
-        includes: dict[tuple[int, DeletionFilter], frozenset[str]] = {}
+    async def _load_batch(self, keys: list[Key]) -> list[asyncio.Future[Any]]:
+        includes: dict[tuple[Resource, int | ListQuery, Deleted], frozenset[str]]
+        includes = {}
         for key in keys:
-            group = (key.id, key.deleted)
-            includes[group] = includes.get(group, frozenset()) | key.include
-        calls = {
-            (client_id, deleted): self._call(client_id, deleted, include)
-            for (client_id, deleted), include in includes.items()
-        }
-        return [calls[key.id, key.deleted] for key in keys]
+            includes[key.call] = includes.get(key.call, frozenset()) | key.include
+        calls = {call: self._call(call, wanted) for call, wanted in includes.items()}
+        return [calls[key.call] for key in keys]
 
     def _call(
-        self, client_id: int, deleted: DeletionFilter, include: frozenset[str]
-    ) -> asyncio.Future[ClientRecord]:
-        """The upstream call for one client, or its refusal past the budget.
-
-        One request may make at most `max_calls` upstream calls: without a
-        bound, 100 aliases of 100 ids each would queue 10,000 calls ahead of
-        every other caller's on the process-wide concurrency cap.
-        """
-        if self._calls_left <= 0:
-            refused: asyncio.Future[ClientRecord] = (
-                asyncio.get_running_loop().create_future()
-            )
-            refused.set_exception(
-                InputError(
-                    f"The operation needs more than {self._max_calls} upstream "
-                    "calls; split it."
-                )
-            )
+        self,
+        call: tuple[Resource, int | ListQuery, Deleted],
+        include: frozenset[str],
+    ) -> asyncio.Future[Any]:
+        """The upstream call for one item or page, or its refusal past the budget."""
+        try:
+            self._budget.spend()
+        except InputError as refusal:
+            refused: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+            refused.set_exception(refusal)
+            refused.add_done_callback(_note_outcome)
             return refused
-        self._calls_left -= 1
-        call = asyncio.ensure_future(
-            self._upstream.get_client(
-                client_id,
+        resource, target, deleted = call
+        deadline = self._budget.deadline
+        if isinstance(target, ListQuery):
+            request = self._upstream.list(
+                resource,
+                target,
                 self._caller,
                 include=include,
                 deleted=deleted,
-                deadline=self._deadline,
+                deadline=deadline,
             )
-        )
-        call.add_done_callback(_retrieve)
-        return call
+        else:
+            request = self._upstream.get(
+                resource,
+                target,
+                self._caller,
+                include=include,
+                deleted=deleted,
+                deadline=deadline,
+            )
+        task = asyncio.ensure_future(request)
+        task.add_done_callback(_note_outcome)
+        return task
 
 
-def _retrieve(call: asyncio.Future[ClientRecord]) -> None:
+def _note_outcome(call: asyncio.Future[Any]) -> None:
     # Every field awaiting a call may have been cancelled (its parent nulled);
-    # reading the outcome here keeps asyncio from logging it as lost.
+    # reading the outcome here keeps asyncio from logging it as never retrieved.
     if not call.cancelled():
         call.exception()

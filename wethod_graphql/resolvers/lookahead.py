@@ -4,8 +4,8 @@ A relation the REST API embeds only on request (`include=...`) is a nested
 GraphQL field. The root field walks what is really selected below it (named
 and inline fragments, aliases, `@skip`/`@include` with the operation's
 variables) and asks for exactly those relations, in dot-notation when they
-nest. The relations are declared once, in `RELATIONS` (the upstream accepts
-the same names, in `upstream.CLIENT_INCLUDES`; a test keeps the two in step).
+nest. The steps are derived from the resources' descriptions
+(`upstream.resources`), never restated: `relations_of(resource)`.
 
 The walk reads graphql-core's AST directly and descends only into fragments
 and relations: Strawberry's `info.selected_fields` converts every argument
@@ -14,6 +14,7 @@ and directive of the whole subtree first, which cost a tenth of a request.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, cast
@@ -34,28 +35,59 @@ from graphql import (
     VariableNode,
 )
 
+from wethod_graphql.upstream.resources import RESOURCES, Relation, Resource
+
 
 @dataclass(frozen=True, slots=True)
-class Relation:
-    """A GraphQL field backed by a REST include."""
+class Step:
+    """A GraphQL field the walk follows: a REST include, or a way to one.
 
-    include: str  # the REST relation name, as `include=` spells it
+    A field with no `include` (a connection's `edges`, an edge's `node`)
+    adds no path of its own: the includes below it count as if selected on
+    its parent.
+    """
+
+    include: str | None  # the REST relation name, as `include=` spells it
     type_name: str  # the GraphQL type the field returns
 
 
-#: For each GraphQL type: its fields that are REST includes.
-RELATIONS: Mapping[str, Mapping[str, Relation]] = {
-    "Client": {
-        "externalIdentifiers": Relation("externalIdentifiers", "ExternalIdentifier"),
-    },
-    "ExternalIdentifier": {},
+#: For each GraphQL type: its fields the walk follows.
+Steps = Mapping[str, Mapping[str, Step]]
+
+
+@functools.cache
+def relations_of(resource: Resource) -> Steps:
+    """The walk's steps for `resource`: its type's relations, theirs in turn,
+    and, for a listed resource, its connection's way to its items."""
+    steps: dict[str, dict[str, Step]] = {}
+    _add(steps, resource.type_name, resource.relations)
+    if resource.listed:
+        steps[resource.connection_type] = {"edges": Step(None, resource.edge_type)}
+        steps[resource.edge_type] = {"node": Step(None, resource.type_name)}
+    return steps
+
+
+def _add(
+    steps: dict[str, dict[str, Step]], type_name: str, relations: Iterable[Relation]
+) -> None:
+    own = steps.setdefault(type_name, {})
+    for relation in relations:
+        own[relation.field_name] = Step(relation.include, relation.type_name)
+        _add(steps, relation.type_name, relation.relations)
+
+
+#: The steps of every resource the service reads.
+STEPS: Steps = {
+    type_name: fields
+    for resource in RESOURCES
+    for type_name, fields in relations_of(resource).items()
 }
 
 
 def include_paths(
     info: GraphQLResolveInfo[Any],
     type_name: str,
-    relations: Mapping[str, Mapping[str, Relation]] = RELATIONS,
+    relations: Steps = STEPS,
 ) -> frozenset[str]:
     """The include paths the selections below the current field need.
 
@@ -83,27 +115,30 @@ class _Walk:
         self,
         fragments: Mapping[str, FragmentDefinitionNode],
         variables: Mapping[str, object],
-        relations: Mapping[str, Mapping[str, Relation]],
+        relations: Steps,
         schema: GraphQLSchema,
     ) -> None:
         self._fragments = fragments
         self._variables = variables
-        self._relations = relations
+        self._steps = relations
         self._schema = schema
 
     def paths(
         self, selections: Iterable[SelectionNode], type_name: str, prefix: str
     ) -> Iterator[str]:
-        relations = self._relations.get(type_name, {})
+        steps = self._steps.get(type_name, {})
         for field in self._fields(selections, type_name, expanded=set()):
-            relation = relations.get(field.name.value)
-            if relation is None:
+            step = steps.get(field.name.value)
+            if step is None:
                 continue
-            path = prefix + relation.include
-            yield path
+            path = prefix
+            if step.include is not None:
+                path = prefix + step.include
+                yield path
+                path += "."
             if field.selection_set:
                 yield from self.paths(
-                    field.selection_set.selections, relation.type_name, path + "."
+                    field.selection_set.selections, step.type_name, path
                 )
 
     def _fields(

@@ -26,12 +26,13 @@ from wethod_graphql.schema.entities import check_count, entity_key
 from wethod_graphql.schema.errors import (
     ErrorCodes,
     log_errors,
-    present,
+    public_error,
 )
 from wethod_graphql.schema.limits import limit_rules
 from wethod_graphql.schema.operations import Operation, PreparedOperations
 from wethod_graphql.schema.plans.roots import plan_compiler
 from wethod_graphql.schema.query import Query
+from wethod_graphql.upstream.resources import RESOURCES, Resource
 
 #: Parsing stops past this many tokens: a 1 MiB body of `{a{a{a...` would
 #: otherwise cost seconds. GraphiQL's introspection query is under 200.
@@ -66,10 +67,13 @@ class WethodSchema(strawberry.federation.Schema):
         self,
         *args: Any,
         validation_rules: Sequence[type[ASTValidationRule]] = (),
+        resources: Sequence[Resource] = RESOURCES,
         plans: bool = True,
         **kwargs: Any,
     ) -> None:
-        """`plans=False` compiles no plan: graphql-core runs every operation."""
+        """`resources` are the REST resources the schema's types show; those
+        with an entity key are what `_entities` resolves. `plans=False`
+        compiles no plan: graphql-core runs every operation."""
         if "extensions" in kwargs:
             raise TypeError(
                 "WethodSchema sets its own extensions: most requests take the "
@@ -85,6 +89,10 @@ class WethodSchema(strawberry.federation.Schema):
             ErrorCodes,
         ]
         super().__init__(*args, **kwargs)
+        #: `__typename` -> the key field, for each entity type.
+        self.entity_keys = {
+            r.type_name: r.entity_key for r in resources if r.entity_key
+        }
         if (
             self.directives
             or self.config.enable_experimental_incremental_execution
@@ -188,7 +196,8 @@ class WethodSchema(strawberry.federation.Schema):
         # post-operation step: mask it here. Coded errors pass unchanged.
         if result.errors:
             result.errors = [
-                present(error, parsed=True, executed=False) for error in result.errors
+                public_error(error, parsed=True, executed=False)
+                for error in result.errors
             ]
         return result
 
@@ -210,7 +219,7 @@ class WethodSchema(strawberry.federation.Schema):
         results: list[Any] = []
         for index, representation in enumerate(representations):
             try:
-                key = entity_key(index, representation)
+                key = entity_key(index, representation, self.entity_keys)
             except InputError as error:
                 results.append(error)
             else:
@@ -238,7 +247,7 @@ def _answer(
         log_errors(errors, operation_name)
     return ExecutionResult(
         data=data,
-        errors=[present(e, parsed=parsed, executed=executed) for e in errors]
+        errors=[public_error(e, parsed=parsed, executed=executed) for e in errors]
         if errors
         else None,
         extensions={},

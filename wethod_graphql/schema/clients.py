@@ -1,27 +1,17 @@
-"""`Client`: the federation entity of the clients resource.
-
-Scalar fields are plain attributes filled once from the upstream record: a
-resolver per scalar field would cost several times more for nothing.
-"""
+"""`Client`: the federation entity of the clients resource."""
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date, datetime
+from typing import Any
 
 import strawberry
 
-from wethod_graphql.resolvers import clients as resolve
-from wethod_graphql.resolvers.clients import Info
+from wethod_graphql.resolvers import items
+from wethod_graphql.resolvers.context import Info
+from wethod_graphql.schema.records import from_record, related
 from wethod_graphql.schema.types import ExternalIdentifier
-from wethod_graphql.upstream import ClientRecord, ExternalIdentifierRecord
-
-#: Record fields that are GraphQL `ID`s (sent by the API as integers).
-_ID_FIELDS = ("id", "group_id", "bank_account_id", "vat_rate_id", "payment_term_id")
-#: Record fields copied as they are; relations are resolved on their own.
-_SCALAR_FIELDS = tuple(
-    f.name for f in dataclasses.fields(ClientRecord) if f.name != "external_identifiers"
-)
+from wethod_graphql.upstream.resources import CLIENTS
 
 
 @strawberry.federation.type(
@@ -96,29 +86,21 @@ class Client:
         description="The id of the client's payment term."
     )
 
-    loaded_identifiers: strawberry.Private[tuple[ExternalIdentifierRecord, ...] | None]
+    record: strawberry.Private[Any]
 
     @strawberry.field(
         description="The client's identifiers on external systems "
         "(fetched only when selected)."
     )
     def external_identifiers(self) -> list[ExternalIdentifier]:
-        if self.loaded_identifiers is None:
-            # The look-ahead decides what is fetched; reaching this is its bug.
-            raise RuntimeError("externalIdentifiers selected but not fetched")
-        return [ExternalIdentifier.from_record(r) for r in self.loaded_identifiers]
+        return related(self.record, "external_identifiers", ExternalIdentifier.show)
 
     @classmethod
-    def from_record(cls, record: ClientRecord) -> Client:
-        values: dict[str, object] = {
-            name: getattr(record, name) for name in _SCALAR_FIELDS
-        }
-        for name in _ID_FIELDS:
-            value = values[name]
-            values[name] = None if value is None else strawberry.ID(str(value))
-        return cls(**values, loaded_identifiers=record.external_identifiers)  # type: ignore[arg-type]
+    def show(cls, record: Any) -> Client:
+        """The client of an upstream record."""
+        return from_record(cls, record)
 
     @classmethod
     async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Client:
         """A reference from another subgraph; archived clients resolve too."""
-        return cls.from_record(await resolve.client_reference(info, id))
+        return cls.show(await items.reference(info, CLIENTS, id))

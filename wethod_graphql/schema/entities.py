@@ -6,12 +6,18 @@ and by execution plans, so both refuse a representation the same way.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from strawberry.federation.schema import FederationAny
 
 from wethod_graphql.errors import InputError
+from wethod_graphql.upstream.resources import RESOURCES
 
-#: Entity types `_entities` resolves, by `__typename`.
-ENTITY_TYPES = frozenset({"Client"})
+#: Entity types `_entities` resolves, by `__typename`: the key field of each,
+#: from the resources' descriptions.
+ENTITY_KEYS: Mapping[str, str] = {
+    r.type_name: r.entity_key for r in RESOURCES if r.entity_key
+}
 
 #: More representations than this in one `_entities` call is refused whole.
 MAX_REPRESENTATIONS = 1000
@@ -26,24 +32,28 @@ def check_count(representations: list[object]) -> None:
         )
 
 
-def entity_key(index: int, representation: object) -> FederationAny:
-    """The representation cut down to `__typename` and the key field.
+def entity_key(
+    index: int, representation: object, keys: Mapping[str, str] = ENTITY_KEYS
+) -> FederationAny:
+    """The representation cut down to `__typename` and its type's key field
+    (`keys`: the key field by `__typename`).
 
     Raises `InputError` naming the representation's index when it is not one
     this subgraph resolves: each representation fails on its own.
     """
     try:
-        return _entity_key(representation)
+        return _entity_key(representation, keys)
     except InputError as error:
         raise InputError(f"representations[{index}]: {error}") from None
 
 
-def _entity_key(representation: object) -> FederationAny:
+def _entity_key(representation: object, keys: Mapping[str, str]) -> FederationAny:
     if not isinstance(representation, dict):
         raise InputError("expected an object")
     typename = representation.get("__typename")
-    if typename not in ENTITY_TYPES:
+    key = keys.get(typename) if isinstance(typename, str) else None
+    if key is None:
         raise InputError(f"unknown __typename {str(typename)[:40]!r}")
-    if "id" not in representation:
-        raise InputError("missing the key field 'id'")
-    return FederationAny({"__typename": typename, "id": representation["id"]})
+    if key not in representation:
+        raise InputError(f"missing the key field {key!r}")
+    return FederationAny({"__typename": typename, key: representation[key]})

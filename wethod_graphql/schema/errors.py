@@ -72,12 +72,12 @@ class ErrorCodes(SchemaExtension):
         if result is not None and result.errors:
             parsed = self.execution_context.graphql_document is not None
             result.errors = [
-                present(error, parsed=parsed, executed=self._executed)
+                public_error(error, parsed=parsed, executed=self._executed)
                 for error in result.errors
             ]
 
 
-def present(error: GraphQLError, *, parsed: bool, executed: bool) -> GraphQLError:
+def public_error(error: GraphQLError, *, parsed: bool, executed: bool) -> GraphQLError:
     """The error as the client sees it."""
     if error.extensions and "code" in error.extensions:
         return error  # made here, already final

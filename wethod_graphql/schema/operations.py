@@ -65,7 +65,7 @@ class Prepared:
 
     operations: tuple[Operation, ...] = ()
     #: A syntax error (`parsed` False) or validation errors; never shared
-    #: with a client as they are (see `schema.errors.present`).
+    #: with a client as they are (see `schema.errors.public_error`).
     errors: tuple[GraphQLError, ...] = ()
     parsed: bool = True
 

@@ -6,11 +6,12 @@ from typing import Annotated
 
 import strawberry
 
-from wethod_graphql.resolvers import clients as resolve
-from wethod_graphql.resolvers.clients import Info
+from wethod_graphql.resolvers import items
+from wethod_graphql.resolvers.context import Info
 from wethod_graphql.schema.clients import Client
+from wethod_graphql.schema.connection import ClientConnection, clients_connection
 from wethod_graphql.schema.types import DeletionFilter
-from wethod_graphql.upstream import ClientRecord
+from wethod_graphql.upstream.resources import CLIENTS
 
 _DELETED = strawberry.argument(
     description="Which clients to consider by deletion status."
@@ -32,7 +33,7 @@ class Query:
         ],
         deleted: Annotated[DeletionFilter, _DELETED] = DeletionFilter.EXCLUDE,
     ) -> Client | None:
-        return Client.from_record(await resolve.client(info, id, deleted.upstream))
+        return Client.show(await items.item(info, CLIENTS, id, deleted.upstream))
 
     @strawberry.field(
         description="Clients by id, in the order given. A missing client is null, "
@@ -51,7 +52,12 @@ class Query:
         ],
         deleted: Annotated[DeletionFilter, _DELETED] = DeletionFilter.EXCLUDE,
     ) -> list[Client | Exception]:
-        results = await resolve.clients(info, ids, deleted.upstream)
-        return [
-            Client.from_record(r) if isinstance(r, ClientRecord) else r for r in results
-        ]
+        results = await items.items(info, CLIENTS, ids, deleted.upstream)
+        return [r if isinstance(r, Exception) else Client.show(r) for r in results]
+
+    clients_connection: ClientConnection = strawberry.field(
+        resolver=clients_connection,
+        description="Clients page by page, ordered by id (Relay cursor "
+        "pagination), filtered by when they were updated or deleted. "
+        "Bad input is BAD_USER_INPUT before any REST call.",
+    )

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any
 
 import strawberry
 
-from wethod_graphql.upstream import DeletionFilter as UpstreamDeletionFilter
-from wethod_graphql.upstream import ExternalIdentifierRecord
+from wethod_graphql.schema.records import from_record
+from wethod_graphql.upstream import Deleted
 
 
 @strawberry.enum(description="Which clients to return by deletion status.")
@@ -26,8 +27,8 @@ class DeletionFilter(enum.Enum):
     ONLY = strawberry.enum_value("only", description="Only deleted clients.")
 
     @property
-    def upstream(self) -> UpstreamDeletionFilter:
-        return UpstreamDeletionFilter(self.value)
+    def upstream(self) -> Deleted:
+        return Deleted(self.value)
 
 
 @strawberry.type(description="An identifier of a client on an external system.")
@@ -50,13 +51,9 @@ class ExternalIdentifier:
         description="The type or source of the external identifier."
     )
 
+    record: strawberry.Private[Any]
+
     @classmethod
-    def from_record(cls, record: ExternalIdentifierRecord) -> ExternalIdentifier:
-        return cls(
-            id=strawberry.ID(str(record.id)),
-            created_at=record.created_at,
-            updated_at=record.updated_at,
-            deleted_at=record.deleted_at,
-            external_id=record.external_id,
-            type=record.type,
-        )
+    def show(cls, record: Any) -> ExternalIdentifier:
+        """The identifier of an upstream record."""
+        return from_record(cls, record)

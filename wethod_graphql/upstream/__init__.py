@@ -1,23 +1,20 @@
 """The REST boundary: aiohttp in, typed records and `errors` out; knows no GraphQL."""
 
 from wethod_graphql.upstream.caller import Caller
-from wethod_graphql.upstream.client import (
-    CLIENT_INCLUDES,
-    UpstreamClient,
-    parse_client_id,
-)
+from wethod_graphql.upstream.client import CLIENT_INCLUDES, UpstreamClient
 from wethod_graphql.upstream.http import create_session
 from wethod_graphql.upstream.records import (
     ClientRecord,
-    DeletionFilter,
+    Deleted,
     ExternalIdentifierRecord,
 )
+from wethod_graphql.upstream.resources import parse_client_id
 
 __all__ = [
     "CLIENT_INCLUDES",
     "Caller",
     "ClientRecord",
-    "DeletionFilter",
+    "Deleted",
     "ExternalIdentifierRecord",
     "UpstreamClient",
     "create_session",

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from collections.abc import Awaitable, Callable
+from typing import Any
 from urllib.parse import urlencode
 
 import aiohttp
@@ -19,23 +19,25 @@ from wethod_graphql.config import Settings
 from wethod_graphql.errors import InputError, UpstreamTimeout, UpstreamUnavailable
 from wethod_graphql.upstream.caller import Caller
 from wethod_graphql.upstream.failures import (
+    Subject,
     decode_json,
     error_for,
     transport_failure,
 )
+from wethod_graphql.upstream.listing import ListQuery, parse_page
 from wethod_graphql.upstream.records import (
-    MAX_ID,
     ClientRecord,
-    DeletionFilter,
+    Deleted,
     RecordError,
-    parse_client,
+    parse_record,
 )
+from wethod_graphql.upstream.resources import CLIENTS, Resource, parse_id
 from wethod_graphql.upstream.retry import RETRYABLE_STATUSES, RetryPolicy
 
 logger = logging.getLogger(__name__)
 
 #: Relations `GET /api/clients/{id}` can embed, in dot-notation.
-CLIENT_INCLUDES = frozenset({"externalIdentifiers"})
+CLIENT_INCLUDES = CLIENTS.includes
 
 #: A client body is a few kilobytes; anything near this is not a client.
 MAX_BODY_BYTES = 4 * 1024 * 1024
@@ -43,17 +45,6 @@ MAX_BODY_BYTES = 4 * 1024 * 1024
 #: What a failed attempt can raise below us: aiohttp's errors (its timeouts
 #: are `TimeoutError`s too) and socket errors.
 TRANSPORT_ERRORS = (aiohttp.ClientError, OSError)
-
-_ID = re.compile(r"[0-9]{1,19}")
-
-
-def parse_client_id(value: str | int) -> int:
-    """An id as the API accepts it (`[0-9]+`, >= 1), or `InputError`."""
-    text = str(value)
-    number = int(text) if _ID.fullmatch(text) else 0
-    if not 1 <= number <= MAX_ID:
-        raise InputError(f"Invalid client id {text[:40]!r}: expected an integer >= 1.")
-    return number
 
 
 class UpstreamClient:
@@ -86,41 +77,95 @@ class UpstreamClient:
         )
         self._slots = asyncio.Semaphore(settings.max_concurrency)
 
+    async def get(
+        self,
+        resource: Resource,
+        item_id: int | str,
+        caller: Caller,
+        *,
+        include: frozenset[str] = frozenset(),
+        deleted: Deleted = Deleted.EXCLUDE,
+        deadline: float | None = None,
+    ) -> Any:
+        """`GET {path}/{id}` of `resource`: its record, `include` embedded.
+
+        `deadline` (the loop's clock) is the operation's: the call ends by
+        then, or by its own budget, whichever comes first.
+        """
+        number = parse_id(item_id, resource)
+        _check_includes(resource, include)
+        headers = caller.headers()
+        params = {"deleted": deleted.value}
+        if include:
+            params["include"] = ",".join(sorted(include))
+        subject = (resource, f"{resource.noun} {number}")
+        path = f"{resource.path}/{number}"
+        body = await self._get_json(path, params, headers, subject, deadline)
+        try:
+            record = parse_record(resource.record, body)
+        except RecordError as error:
+            raise UpstreamUnavailable(
+                "The Wethod API sent an unexpected body."
+            ) from error
+        if record.id != number:
+            raise UpstreamUnavailable(
+                f"The Wethod API answered for another {resource.noun.lower()}."
+            )
+        return record
+
+    async def list(
+        self,
+        resource: Resource,
+        query: ListQuery,
+        caller: Caller,
+        *,
+        include: frozenset[str] = frozenset(),
+        deleted: Deleted = Deleted.EXCLUDE,
+        deadline: float | None = None,
+    ) -> tuple[Any, ...]:
+        """`GET {path}` of `resource`: one page of records, `include` embedded."""
+        if not resource.listed:
+            raise InputError(f"The Wethod API lists no {resource.name}.")
+        unfiltered = {c.field for c in query.conditions} - resource.filters
+        if unfiltered:
+            raise InputError(f"No filter on {', '.join(sorted(unfiltered))}.")
+        _check_includes(resource, include)
+        headers = caller.headers()
+        params = query.params(include, deleted)
+        subject = (resource, f"The {resource.name}")
+        body = await self._get_json(resource.path, params, headers, subject, deadline)
+        return parse_page(resource.record, body, query.limit)
+
     async def get_client(
         self,
         client_id: int | str,
         caller: Caller,
         *,
         include: frozenset[str] = frozenset(),
-        deleted: DeletionFilter = DeletionFilter.EXCLUDE,
+        deleted: Deleted = Deleted.EXCLUDE,
         deadline: float | None = None,
     ) -> ClientRecord:
-        """`GET /api/clients/{id}`, with `include` relations embedded.
-
-        `deadline` (the loop's clock) is the operation's: the call ends by
-        then, or by its own budget, whichever comes first.
-        """
-        number = parse_client_id(client_id)
-        unknown = include - CLIENT_INCLUDES
-        if unknown:
-            raise InputError(f"Unknown relation(s): {', '.join(sorted(unknown))}.")
-        headers = caller.headers()
-        params = {"deleted": deleted.value}
-        if include:
-            params["include"] = ",".join(sorted(include))
-        subject = f"Client {number}"
-        body = await self._get_json(
-            f"/api/clients/{number}", params, headers, subject, deadline
+        """`GET /api/clients/{id}`, with `include` relations embedded."""
+        record: ClientRecord = await self.get(
+            CLIENTS,
+            client_id,
+            caller,
+            include=include,
+            deleted=deleted,
+            deadline=deadline,
         )
-        try:
-            record = parse_client(body)
-        except RecordError as error:
-            raise UpstreamUnavailable(
-                "The Wethod API sent an unexpected body."
-            ) from error
-        if record.id != number:
-            raise UpstreamUnavailable("The Wethod API answered for another client.")
         return record
+
+    async def list_clients(
+        self,
+        query: ListQuery,
+        caller: Caller,
+        *,
+        include: frozenset[str] = frozenset(),
+        deleted: Deleted = Deleted.EXCLUDE,
+    ) -> tuple[ClientRecord, ...]:
+        """`GET /api/clients`: one page, `include` relations embedded."""
+        return await self.list(CLIENTS, query, caller, include=include, deleted=deleted)
 
     async def ping(self) -> bool:
         """Whether the upstream answers HTTP at all (any status), quickly."""
@@ -140,7 +185,7 @@ class UpstreamClient:
         path: str,
         params: dict[str, str],
         headers: dict[str, str],
-        subject: str,
+        subject: Subject,
         operation_deadline: float | None,
     ) -> object:
         now = asyncio.get_running_loop().time()
@@ -163,7 +208,7 @@ class UpstreamClient:
         path: str,
         params: dict[str, str],
         headers: dict[str, str],
-        subject: str,
+        subject: Subject,
         deadline: float,
     ) -> object:
         attempt = 0
@@ -214,6 +259,12 @@ class UpstreamClient:
         ):
             body = await _read_capped(response)
             return response.status, response.headers.get("retry-after"), body
+
+
+def _check_includes(resource: Resource, include: frozenset[str]) -> None:
+    unknown = include - resource.includes
+    if unknown:
+        raise InputError(f"Unknown relation(s): {', '.join(sorted(unknown))}.")
 
 
 async def _read_capped(response: aiohttp.ClientResponse) -> bytes:

@@ -2,7 +2,8 @@
 
 A non-200 status maps to its exception, keeping only the body's `key` and
 `failures`; a transport failure is a timeout or unavailability; a 200 body
-must be JSON. Nothing else of the upstream's answer is passed on.
+must be JSON. Nothing else of the upstream's answer is passed on. Messages
+name the resource (its permission, in a 403) and the item.
 """
 
 from __future__ import annotations
@@ -23,11 +24,16 @@ from wethod_graphql.errors import (
     UpstreamTimeout,
     UpstreamUnavailable,
 )
+from wethod_graphql.upstream.resources import Resource
 from wethod_graphql.upstream.retry import parse_retry_after
 
+#: What an answer is about: the resource, and "Client 7" or "The clients".
+Subject = tuple[Resource, str]
+
+#: Messages name the resource (`{name}`, `{permission}`) and the item.
 _STATUS_ERRORS: Mapping[int, tuple[type[UpstreamError], str]] = {
     401: (Unauthenticated, "The Wethod API did not accept the credentials."),
-    403: (Forbidden, "The credentials do not allow viewing clients (crm.view)."),
+    403: (Forbidden, "The credentials do not allow viewing {name} ({permission})."),
     404: (NotFound, "{subject} was not found."),
     412: (PreconditionFailed, "The Wethod API refused the company or version."),
 }
@@ -49,9 +55,9 @@ def decode_json(body: bytes) -> object:
 
 
 def error_for(
-    status: int, retry_after: str | None, body: bytes, subject: str
+    status: int, retry_after: str | None, body: bytes, subject: Subject
 ) -> UpstreamError:
-    """The exception for a non-200 answer about `subject` ("Client 7").
+    """The exception for a non-200 answer about `subject`.
 
     Of the body only `key` and `failures` are kept; the upstream's framework
     fields and message stay behind.
@@ -69,7 +75,11 @@ def error_for(
         )
     if status in _STATUS_ERRORS:
         kind, message = _STATUS_ERRORS[status]
-        return kind(message.format(subject=subject), status=status, key=key)
+        resource, item = subject
+        text = message.format(
+            subject=item, name=resource.name, permission=resource.permission
+        )
+        return kind(text, status=status, key=key)
     return UpstreamUnavailable(
         f"The Wethod API answered with status {status}.", status=status, key=key
     )

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 MAX_ID = 2**63 - 1
 
 
-class DeletionFilter(enum.Enum):
+class Deleted(enum.Enum):
     """The REST `deleted` query parameter."""
 
     EXCLUDE = "exclude"
@@ -92,14 +92,22 @@ Parser = Callable[[object], object]
 
 def parse_client(data: object) -> ClientRecord:
     """Parse a client body; raises `RecordError` when it is not one."""
-    return _parse(ClientRecord, data)
+    return parse_record(ClientRecord, data)
 
 
-def _parse(cls: type[R], data: object) -> R:
+def parse_record(cls: type[R], data: object) -> R:
+    """Parse a body into the record dataclass `cls`, or raise `RecordError`.
+
+    Any frozen dataclass whose fields are typed as above parses: the parsers
+    are derived from its type hints, once per class.
+    """
     if not isinstance(data, Mapping):
         raise RecordError(f"{cls.__name__}: expected an object")
     values: dict[str, object] = {}
-    for name, parse, required in _FIELD_PARSERS[cls]:
+    parsers = _PARSERS.get(cls)
+    if parsers is None:
+        parsers = _PARSERS[cls] = _field_parsers(cls)
+    for name, parse, required in parsers:
         raw = data.get(name)
         if raw is None:
             if required:
@@ -112,8 +120,14 @@ def _parse(cls: type[R], data: object) -> R:
     return cls(**values)
 
 
+#: Each record class's field parsers, derived on its first body: parsing
+#: a body does no type introspection. Record classes are few and live as
+#: long as the process.
+_PARSERS: dict[type[Any], tuple[tuple[str, Parser, bool], ...]] = {}
+
+
 def _field_parsers(cls: type[Any]) -> tuple[tuple[str, Parser, bool], ...]:
-    """The parser of each field, derived once per record class from its hints."""
+    """The parser of each field, derived from the record class's hints."""
     hints = typing.get_type_hints(cls)
     parsers = []
     for f in dataclasses.fields(cls):
@@ -177,10 +191,4 @@ def _date(raw: object) -> date:
 def _records(cls: type[R], raw: object) -> tuple[R, ...]:
     if not isinstance(raw, list):
         raise TypeError(f"expected a list, got {type(raw).__name__}")
-    return tuple(_parse(cls, item) for item in raw)
-
-
-#: Derived once at import, so parsing a body does no type introspection.
-_FIELD_PARSERS: dict[type[Any], tuple[tuple[str, Parser, bool], ...]] = {
-    cls: _field_parsers(cls) for cls in (ClientRecord, ExternalIdentifierRecord)
-}
+    return tuple(parse_record(cls, item) for item in raw)

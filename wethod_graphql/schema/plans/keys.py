@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from wethod_graphql.errors import InputError
-from wethod_graphql.resolvers.loaders import ClientKey
+from wethod_graphql.resolvers.loaders import Key
 from wethod_graphql.schema.entities import MAX_REPRESENTATIONS, entity_key
 from wethod_graphql.schema.plans.shape import RootEntry, RootKind
-from wethod_graphql.schema.types import DeletionFilter as SchemaDeletionFilter
-from wethod_graphql.upstream import DeletionFilter, parse_client_id
+from wethod_graphql.schema.types import DeletionFilter
+from wethod_graphql.upstream import Deleted, parse_client_id
+from wethod_graphql.upstream.resources import CLIENTS
 
 
 class RootRefused(Exception):
@@ -32,7 +33,7 @@ class Demand:
     """What one root field needs: a key, or the error, for each of its items."""
 
     entry: RootEntry
-    items: Sequence[ClientKey | InputError]
+    items: Sequence[Key | InputError]
     #: Whether graphql-core's resolver loads at once rather than one step
     #: later: a `client` field, or an `_entities` list with one representation
     #: of a known type (graphql-core awaits a lone item without a task).
@@ -46,8 +47,8 @@ def demand(entry: RootEntry, args: Mapping[str, Any], max_ids: int) -> Demand:
     if entry.kind is RootKind.CLIENT:
         deleted = _deleted(args["deleted"])
         try:
-            item: ClientKey | InputError = ClientKey(
-                parse_client_id(args["id"]), deleted, include
+            item: Key | InputError = Key(
+                CLIENTS, parse_client_id(args["id"]), deleted, include
             )
         except InputError as error:
             item = error
@@ -60,7 +61,7 @@ def demand(entry: RootEntry, args: Mapping[str, Any], max_ids: int) -> Demand:
         try:
             return Demand(
                 entry,
-                tuple(ClientKey(parse_client_id(i), deleted, include) for i in ids),
+                tuple(Key(CLIENTS, parse_client_id(i), deleted, include) for i in ids),
             )
         except InputError:
             raise RootRefused from None
@@ -77,12 +78,12 @@ def demand(entry: RootEntry, args: Mapping[str, Any], max_ids: int) -> Demand:
     raise RootRefused  # pragma: no cover - `__typename` demands nothing
 
 
-def _deleted(value: object) -> DeletionFilter:
+def _deleted(value: object) -> Deleted:
     """The filter from a coerced argument: an enum value's name given in the
     operation arrives as its value, the default as the enum member."""
-    if isinstance(value, SchemaDeletionFilter):
+    if isinstance(value, DeletionFilter):
         return value.upstream
-    return DeletionFilter(value)
+    return Deleted(value)
 
 
 class _Untyped(InputError):
@@ -91,12 +92,12 @@ class _Untyped(InputError):
 
 def _entity(
     index: int, representation: object, include: frozenset[str]
-) -> ClientKey | InputError:
+) -> Key | InputError:
     try:
         key: dict[str, Any] = entity_key(index, representation)  # type: ignore[assignment]
     except InputError as error:
         return _Untyped(error.message)
     try:
-        return ClientKey(parse_client_id(key["id"]), DeletionFilter.INCLUDE, include)
+        return Key(CLIENTS, parse_client_id(key["id"]), Deleted.INCLUDE, include)
     except InputError as error:
         return error

@@ -3,7 +3,7 @@
 Running a plan: coerce the variables (graphql-core's own coercion, so bad
 variables get the same errors), take the shape for the values of the
 directives' variables, turn each root field's arguments into loader keys,
-load every key through the request's `ClientLoader` in one batch, then
+load every key through the request's `ResourceLoader` in one batch, then
 project the records. No graphql-core executor runs.
 
 `run` answers None, before any upstream call, when the operation should
@@ -33,7 +33,7 @@ from graphql.execution.values import (
 )
 
 from wethod_graphql.resolvers.context import Context
-from wethod_graphql.resolvers.loaders import ClientKey
+from wethod_graphql.resolvers.loaders import Key
 from wethod_graphql.schema.plans.ast import directive_variables
 from wethod_graphql.schema.plans.keys import Demand, RootRefused, demand
 from wethod_graphql.schema.plans.project import respond
@@ -92,7 +92,7 @@ class Plan:
             }
         except (RootRefused, GraphQLError, LookupError, ValueError, TypeError):
             return None
-        loaded = await context.clients.load_all(_keys_in_batch_order(demands))
+        loaded = await context.loader.load_all(_keys_in_batch_order(demands))
         return respond(entries, demands, loaded)
 
     def _shape(self, variables: VariableValues) -> _Shape:
@@ -121,7 +121,7 @@ class Plan:
         return get_argument_values(entry.field, entry.nodes[0], variables)
 
 
-def _keys_in_batch_order(demands: Mapping[str, Demand]) -> list[ClientKey]:
+def _keys_in_batch_order(demands: Mapping[str, Demand]) -> list[Key]:
     """Every key, in the order graphql-core's resolvers would load them.
 
     Some fields load as their resolvers start, the others one step later
@@ -135,7 +135,7 @@ def _keys_in_batch_order(demands: Mapping[str, Demand]) -> list[ClientKey]:
         for group in (singles, lists)
         for d in group
         for item in d.items
-        if isinstance(item, ClientKey)
+        if isinstance(item, Key)
     ]
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from graphql import GraphQLError, located_error
 
-from wethod_graphql.resolvers.loaders import ClientKey
+from wethod_graphql.resolvers.loaders import Key
 from wethod_graphql.schema.plans.keys import Demand
 from wethod_graphql.schema.plans.rules import Leaf, Typename
 from wethod_graphql.schema.plans.shape import ObjectShape, RootEntry, RootKind
@@ -35,7 +35,7 @@ class _Nulled(Exception):
 def respond(
     entries: Sequence[RootEntry],
     demands: Mapping[str, Demand],
-    loaded: Mapping[ClientKey, ClientRecord | Exception],
+    loaded: Mapping[Key, ClientRecord | Exception],
 ) -> tuple[dict[str, Any], list[GraphQLError]]:
     """`data` and `errors` for the root entries, from the loaded records."""
     data: dict[str, Any] = {}
@@ -58,8 +58,8 @@ def respond(
 
 def _item(
     entry: RootEntry,
-    item: ClientKey | Exception,
-    loaded: Mapping[ClientKey, ClientRecord | Exception],
+    item: Key | Exception,
+    loaded: Mapping[Key, ClientRecord | Exception],
     path: Path,
     errors: list[GraphQLError],
 ) -> dict[str, Any] | None:

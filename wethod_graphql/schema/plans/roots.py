@@ -14,10 +14,10 @@ from graphql import GraphQLObjectType, GraphQLSchema, GraphQLUnionType
 from wethod_graphql.schema.plans.plan import PlanCompiler
 from wethod_graphql.schema.plans.rules import projection_rules
 from wethod_graphql.schema.plans.shape import RootKind
-from wethod_graphql.upstream import ClientRecord, ExternalIdentifierRecord
+from wethod_graphql.upstream.resources import records_by_type
 
 #: Object types backed by a record, which plans project.
-RECORDS = {"Client": ClientRecord, "ExternalIdentifier": ExternalIdentifierRecord}
+RECORDS = records_by_type()
 
 #: Root field -> (kind, its type, its arguments' types), as the SDL spells them.
 SIGNATURES: Mapping[str, tuple[RootKind, str, Mapping[str, str]]] = {

@@ -10,7 +10,7 @@ derivation is not sure:
   below serialises, with a GraphQL scalar that serialises a probe value
   exactly as the table does, and which is never null where GraphQL says
   non-null;
-- a relation of `resolvers.lookahead.RELATIONS` typed `[T!]!`, whose record
+- a relation of `resolvers.lookahead.STEPS` typed `[T!]!`, whose record
   field holds records of a type that has rules itself;
 - `__typename`.
 
@@ -37,7 +37,7 @@ from graphql import (
     GraphQLSchema,
 )
 
-from wethod_graphql.resolvers.lookahead import RELATIONS, Relation
+from wethod_graphql.resolvers.lookahead import STEPS, Step
 
 Serializer = Callable[[Any], Any] | None
 
@@ -88,7 +88,7 @@ _MAX_INT = 2**31 - 1
 def projection_rules(
     schema: GraphQLSchema,
     records: Mapping[str, type[Any]],
-    relations: Mapping[str, Mapping[str, Relation]] = RELATIONS,
+    relations: Mapping[str, Mapping[str, Step]] = STEPS,
 ) -> dict[str, dict[str, Rule]]:
     """For each object type backed by a record class: its fields' rules."""
     rules: dict[str, dict[str, Rule]] = {}
@@ -165,12 +165,12 @@ def _nested(
     name: str,
     field: GraphQLField,
     record: type[Any],
-    relation: Relation | None,
+    relation: Step | None,
     records: Mapping[str, type[Any]],
 ) -> Nested | None:
     named = _python_name(field)
-    if relation is None or named is None:
-        return None
+    if relation is None or relation.include is None or named is None:
+        return None  # not a relation (a connection's steps are no records')
     found = _record_field(record, named[0])
     shape = field.type
     if (
