@@ -32,6 +32,8 @@ _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 _LOG_FORMATS = ("text", "json")
 #: Server processes one `serve` may start.
 MAX_WORKERS = 64
+#: Defaults that read better in words than as values.
+_DEFAULT_WORDS = {"graphiql_assets_dir": "the files the package ships"}
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off")
 
@@ -71,6 +73,10 @@ class Settings:
     trace_document: bool = False
     #: On when the standard `OTEL_*` variables ask for traces (`otel_tracing`).
     tracing: bool = field(default=False, metadata={"env": None})
+    header_timeout: float = 10.0
+    body_timeout: float = 20.0
+    keep_alive_timeout: int = 5
+    max_connections: int = 2048
     demo: bool = field(default=False, metadata={"env": None})
 
     def __post_init__(self) -> None:
@@ -87,6 +93,8 @@ class Settings:
             "connect_timeout",
             "read_timeout",
             "ready_timeout",
+            "header_timeout",
+            "body_timeout",
         ):
             _check(
                 getattr(self, name), _env_name(name), _positive, "a finite number > 0"
@@ -106,6 +114,8 @@ class Settings:
             "max_depth",
             "max_aliases",
             "max_body",
+            "keep_alive_timeout",
+            "max_connections",
         ):
             _check(getattr(self, name), _env_name(name), lambda v: v >= 1, ">= 1")
         if self.company is not None:
@@ -143,6 +153,27 @@ class Settings:
             if raw:
                 values[name] = _PARSERS[name](raw, env)
         return cls(**values, tracing=otel_tracing(environ))
+
+    @classmethod
+    def defaults_in_words(cls) -> dict[str, str]:
+        """Each setting's default as `--help` shows it."""
+        words = {}
+        for f in dataclasses.fields(cls):
+            if f.name in _DEFAULT_WORDS:
+                words[f.name] = _DEFAULT_WORDS[f.name]
+            elif f.default is None or f.default == ():
+                words[f.name] = "unset"
+            elif isinstance(f.default, bool):
+                words[f.name] = str(f.default).lower()
+            else:
+                words[f.name] = str(f.default)
+        return words
+
+    @classmethod
+    def unknown_variables(cls, environ: Mapping[str, str]) -> list[str]:
+        """The `WETHOD_*` names in `environ` that no setting reads (misspellings)."""
+        known = set(cls.variables().values())
+        return sorted(n for n in environ if n.startswith("WETHOD_") and n not in known)
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)
@@ -290,4 +321,8 @@ _PARSERS: dict[str, Callable[[str, str], Any]] = {
     "metrics": _boolean,
     "explain": _boolean,
     "trace_document": _boolean,
+    "header_timeout": _number(float),
+    "body_timeout": _number(float),
+    "keep_alive_timeout": _number(int),
+    "max_connections": _number(int),
 }
