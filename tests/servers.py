@@ -126,12 +126,13 @@ def run_command(
     *,
     env: dict[str, str] | None = None,
     startup_timeout: float = 20.0,
+    url_suffix: str = "/graphql",
 ) -> Iterator[Running]:
     """Run `wethod-graphql serve` (or alike) until it prints its URL.
 
-    `env` defaults to `clean_environ()`. The command must print a line ending in `http://HOST:PORT/graphql` once it
-    listens. The process gets SIGTERM on leaving the block, and SIGKILL if it
-    has not exited 10 s later.
+    `env` defaults to `clean_environ()`. The command must print a line ending
+    in `http://HOST:PORT` + `url_suffix` once it listens. The process gets
+    SIGTERM on leaving the block, and SIGKILL if it has not exited 10 s later.
     """
     with stderr_path.open("wb") as stderr:
         process = subprocess.Popen(  # noqa: S603 - the test's own command
@@ -141,7 +142,8 @@ def run_command(
             env=clean_environ() if env is None else env,
         )
         try:
-            yield Running(_wait_for_url(process, startup_timeout, stderr_path), process)
+            url = _wait_for_url(process, startup_timeout, stderr_path, url_suffix)
+            yield Running(url, process)
         finally:
             process.terminate()
             try:
@@ -153,7 +155,9 @@ def run_command(
                 process.stdout.close()
 
 
-def _wait_for_url(process: subprocess.Popen[bytes], timeout: float, log: Path) -> str:
+def _wait_for_url(
+    process: subprocess.Popen[bytes], timeout: float, log: Path, suffix: str
+) -> str:
     assert process.stdout is not None
     found: list[str] = []
 
@@ -161,8 +165,8 @@ def _wait_for_url(process: subprocess.Popen[bytes], timeout: float, log: Path) -
         assert process.stdout is not None
         for raw in process.stdout:
             line = raw.decode().strip()
-            if line.endswith("/graphql") and "http://" in line:
-                found.append(line[line.index("http://") : -len("/graphql")])
+            if line.endswith(suffix) and "http://" in line:
+                found.append(line[line.index("http://") : -len(suffix)])
                 return
 
     reader = threading.Thread(target=read, daemon=True)

@@ -105,8 +105,7 @@ def test_sigterm_lets_in_flight_requests_finish(tmp_path: Path) -> None:
             exit_code = running.process.wait(10)
     assert results, "the in-flight request got no answer"
     assert results[0].json() == {"data": {"client": {"id": "1"}}}
-    # uvicorn re-raises the signal once shut down, as a process should.
-    assert exit_code in (0, -signal.SIGTERM)
+    assert exit_code == 0  # a requested stop that went well
 
 
 def test_missing_graphiql_assets_stop_serve_cleanly(

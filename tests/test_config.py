@@ -101,6 +101,10 @@ GOOD: list[tuple[str, str, str, object]] = [
     ("WETHOD_METRICS", "false", "metrics", False),
     ("WETHOD_EXPLAIN", "true", "explain", True),
     ("WETHOD_TRACE_DOCUMENT", "yes", "trace_document", True),
+    ("WETHOD_HEADER_TIMEOUT", "2.5", "header_timeout", 2.5),
+    ("WETHOD_BODY_TIMEOUT", "7", "body_timeout", 7.0),
+    ("WETHOD_KEEP_ALIVE_TIMEOUT", "30", "keep_alive_timeout", 30),
+    ("WETHOD_MAX_CONNECTIONS", "500", "max_connections", 500),
 ]
 
 
@@ -155,6 +159,17 @@ def test_demo_and_unknown_variables_are_ignored() -> None:
     assert Settings.from_environ(environ) == Settings()
 
 
+def test_unknown_variables_are_named_for_a_warning() -> None:
+    environ = {
+        "WETHOD_TIMEOUT": "3",
+        "WETHOD_TIMOUT": "3",  # misspelt
+        "WETHOD_DEMO": "true",  # no variable: --demo is a flag
+        "wethod_timeout": "3",
+        "PATH": "/usr/bin",
+    }
+    assert Settings.unknown_variables(environ) == ["WETHOD_DEMO", "WETHOD_TIMOUT"]
+
+
 BAD: list[tuple[str, str]] = [
     ("WETHOD_BASE_URL", "api.wethod.com"),
     ("WETHOD_BASE_URL", "ftp://api.wethod.com"),
@@ -183,6 +198,8 @@ BAD: list[tuple[str, str]] = [
             "WETHOD_CONNECT_TIMEOUT",
             "WETHOD_READ_TIMEOUT",
             "WETHOD_READY_TIMEOUT",
+            "WETHOD_HEADER_TIMEOUT",
+            "WETHOD_BODY_TIMEOUT",
         )
         for raw in ("abc", "0", "-1", "nan", "10s")
     ],
@@ -201,6 +218,8 @@ BAD: list[tuple[str, str]] = [
             "WETHOD_MAX_DEPTH",
             "WETHOD_MAX_ALIASES",
             "WETHOD_MAX_BODY",
+            "WETHOD_KEEP_ALIVE_TIMEOUT",
+            "WETHOD_MAX_CONNECTIONS",
         )
         for raw in ("abc", "0", "-1", "1.5", "1e3")
     ],

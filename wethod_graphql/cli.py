@@ -8,37 +8,36 @@ variables), and passed down.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import gc
-import logging
 import os
+import socket
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, NoReturn
 
 import uvicorn
 from starlette.applications import Starlette
 from starlette.datastructures import Secret
 from uvicorn.config import STARTUP_FAILURE
-from uvicorn.supervisors import Multiprocess
 
 from wethod_graphql import __version__
 from wethod_graphql.config import Settings, otel_tracing
+from wethod_graphql.demo.serving import DEMO_CREDENTIALS, DEMO_DESCRIPTION
 from wethod_graphql.demo.serving import add_arguments as add_demo_arguments
 from wethod_graphql.errors import ConfigError
 from wethod_graphql.observe.metrics import multiprocess_directory
+from wethod_graphql.process import listen, run
+from wethod_graphql.process.protocol import with_header_timeout
 from wethod_graphql.schema.build import build_schema
 from wethod_graphql.server.app import create_app
 from wethod_graphql.server.logs import configure_logging
+from wethod_graphql.startup import log_startup_line, warn_about_ignored
 
-#: Settings that are no `serve` flag: a token (or a Redis URL, which may carry
-#: a password) on a command line is visible to every user of the machine
-#: (`ps`), and `--upstream` names the base URL.
+#: No `serve` flag: a token or a Redis URL (it may carry a password) on a command
+#: line is visible to every user of the machine (`ps`); `--upstream` is base_url.
 _NOT_FLAGS = frozenset({"token", "redis_url", "base_url"})
 _FLAG_PREFIX = "setting_"
-
-logger = logging.getLogger("wethod_graphql.server")
 
 #: In-flight requests get this long to finish after SIGTERM.
 GRACEFUL_SHUTDOWN_SECONDS = 20
@@ -47,16 +46,31 @@ GRACEFUL_SHUTDOWN_SECONDS = 20
 def main(
     argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None
 ) -> int:
+    """Run a command; its exit status: 0 after a requested stop (SIGTERM,
+    SIGINT), 1 when it cannot listen, 2 for a bad setting or usage."""
     args = parser().parse_args(argv)
     try:
-        return int(args.run(args, os.environ if environ is None else environ))
+        with run.sigterm_interrupts():
+            return int(args.run(args, os.environ if environ is None else environ))
     except ConfigError as error:
         print(f"wethod-graphql: {error}", file=sys.stderr)
         return 2
+    except listen.ListenError as error:
+        print(f"wethod-graphql: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM before serving began
+        return 0
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors in one line: `serve`'s full usage runs to 20 lines."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 
 def parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="wethod-graphql",
         description="A GraphQL facade and federation subgraph over the Wethod API.",
     )
@@ -65,13 +79,23 @@ def parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="run the GraphQL service")
     serve.add_argument("--host", default="127.0.0.1", help="default: 127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000, help="default: 8000")
-    serve.add_argument("--upstream", metavar="URL", help="overrides WETHOD_BASE_URL")
+    serve.add_argument(
+        "--port",
+        type=listen.port_number,
+        default=8000,
+        help="default: 8000 (0 picks a free port)",
+    )
+    serve.add_argument(
+        "--upstream",
+        metavar="URL",
+        help=f"overrides WETHOD_BASE_URL (default: {Settings().base_url})",
+    )
     serve.add_argument(
         "--demo",
         action="store_true",
         help="serve the embedded demo API's sample data: no token, no network",
     )
+    defaults = Settings.defaults_in_words()
     for name, env in Settings.variables().items():
         if name in _NOT_FLAGS:
             continue
@@ -79,11 +103,17 @@ def parser() -> argparse.ArgumentParser:
             "--" + name.replace("_", "-"),
             dest=_FLAG_PREFIX + name,
             metavar="VALUE",
-            help=f"overrides {env}",
+            help=f"overrides {env} (default: {defaults[name]})",
         )
     serve.set_defaults(run=_serve)
 
-    demo = commands.add_parser("demo-api", help="run the demo REST API alone")
+    demo = commands.add_parser(
+        "demo-api",
+        help="run the demo REST API alone",
+        description=DEMO_DESCRIPTION,
+        epilog=DEMO_CREDENTIALS,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     add_demo_arguments(demo)
     demo.set_defaults(run=_demo_api)
 
@@ -99,6 +129,16 @@ def serve_settings(args: argparse.Namespace, environ: Mapping[str, str]) -> Sett
     same way, and named the same way in errors.
     """
     return Settings.from_environ(serve_variables(args, environ))
+
+
+def demo_overrides(args: argparse.Namespace) -> list[str]:
+    """The flags given that `--demo` overrides with the demo API's own."""
+    given = ["--upstream"] if args.upstream else []
+    return given + [
+        "--" + name.replace("_", "-")
+        for name in ("token", "company")
+        if getattr(args, _FLAG_PREFIX + name, None) is not None
+    ]
 
 
 def serve_variables(
@@ -121,26 +161,39 @@ def _serve(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     variables = serve_variables(args, environ)
     # Tracing follows the standard OTEL_* variables, which the SDK reads too.
     settings = Settings.from_environ(variables).replace(tracing=otel_tracing(environ))
-    if settings.workers > 1:
-        if args.demo:
-            raise ConfigError(
-                "WETHOD_WORKERS: --demo serves from one process; use 1 worker."
-            )
-        return _serve_workers(args, variables, settings)
+    if settings.workers > 1 and args.demo:
+        raise ConfigError(
+            "WETHOD_WORKERS: --demo serves from one process; use 1 worker."
+        )
+    configure_logging(settings.log_level, settings.log_format)
+    warn_about_ignored(environ, demo_overrides(args) if args.demo else None)
     if args.demo:
         with _demo_upstream(settings) as demo_settings:
-            return _serve_one(args, demo_settings)
-    return _serve_one(args, settings)
+            return _serve_with(args, variables, demo_settings)
+    return _serve_with(args, variables, settings)
 
 
-def _serve_one(args: argparse.Namespace, settings: Settings) -> int:
-    """One process serving until stopped."""
-    app = freeze_startup_objects(create_app(settings))
-    configure_logging(settings.log_level, settings.log_format)
-    config = uvicorn.Config(app, host=args.host, port=args.port, **_UVICORN)
-    # uvicorn's loop factory: uvloop when installed, as `uvicorn.run` would.
-    with asyncio.Runner(loop_factory=config.get_loop_factory()) as runner:
-        return runner.run(_run(uvicorn.Server(config), graphiql=settings.graphiql))
+def _serve_with(
+    args: argparse.Namespace, variables: Mapping[str, str], settings: Settings
+) -> int:
+    """Serve on --host/--port in one process, or in `settings.workers`."""
+    # Built before binding: a setting only the app checks (the GraphiQL files)
+    # stops start-up with its message, in one process or before any worker
+    # (whose parent then exports no traces of its own).
+    app = create_app(
+        settings if settings.workers == 1 else settings.replace(tracing=False)
+    )
+    sock = listen.bind(args.host, args.port)
+
+    def started() -> None:
+        log_startup_line(settings)
+        _announce(sock, graphiql=settings.graphiql)
+
+    uvicorn_options = {**_UVICORN, **_connection_options(settings)}
+    if settings.workers > 1:
+        return _serve_workers(sock, variables, settings, uvicorn_options, started)
+    config = uvicorn.Config(freeze_startup_objects(app), **uvicorn_options)
+    return run.serve(config, sock, started)
 
 
 #: How `serve` runs uvicorn, with one process or several.
@@ -153,46 +206,40 @@ _UVICORN: dict[str, Any] = {
 }
 
 
-def _serve_workers(
-    args: argparse.Namespace, variables: Mapping[str, str], settings: Settings
-) -> int:
-    """`settings.workers` processes sharing one listening socket.
+def _connection_options(settings: Settings) -> dict[str, Any]:
+    """uvicorn's bounds on connections, from the settings."""
+    return {
+        "http": with_header_timeout(settings.header_timeout),
+        "timeout_keep_alive": settings.keep_alive_timeout,
+        # uvicorn answers 503 to a request that arrives with this many
+        # connections open (its own included) or requests in progress.
+        "limit_concurrency": settings.max_connections,
+    }
 
-    uvicorn's supervisor starts them, replaces one that dies, and stops them
-    all on SIGTERM or SIGINT, each finishing its requests first. Each worker
-    builds its app with `worker_app`, from the same variables.
-    """
-    # Built here once, unused: a setting only the app checks (the GraphiQL
-    # assets) stops start-up with its message instead of failing each worker.
-    create_app(settings.replace(tracing=False))
-    configure_logging(settings.log_level, settings.log_format)
+
+def _serve_workers(
+    sock: socket.socket,
+    variables: Mapping[str, str],
+    settings: Settings,
+    uvicorn_options: dict[str, Any],
+    started: Callable[[], None],
+) -> int:
+    """`settings.workers` processes sharing `sock`; each builds its app with
+    `worker_app`, from the same variables."""
     for env in Settings.variables().values():
         os.environ.pop(env, None)
     os.environ.update(variables)  # what the spawned workers will read
-    if not settings.metrics:
-        return _supervise(args, settings)
-    # Each worker counts into files here; any worker's /metrics sums them.
-    with multiprocess_directory(os.environ):
-        return _supervise(args, settings)
-
-
-def _supervise(args: argparse.Namespace, settings: Settings) -> int:
     config = uvicorn.Config(
         f"{__name__}:worker_app",
         factory=True,
-        host=args.host,
-        port=args.port,
         workers=settings.workers,
-        **_UVICORN,
+        **uvicorn_options,
     )
-    sock = config.bind_socket()
-    # Listening now, so connections wait in the backlog while workers start.
-    sock.listen(config.backlog)
-    _announce(sock.getsockname(), graphiql=settings.graphiql)
-    supervisor = Multiprocess(config, sockets=[sock])
-    supervisor.run()
-    failed = any(p.exitcode == STARTUP_FAILURE for p in supervisor.processes)
-    return 1 if failed else 0
+    if not settings.metrics:
+        return run.serve_workers(config, sock, started)
+    # Each worker counts into files here; any worker's /metrics sums them.
+    with multiprocess_directory(os.environ):
+        return run.serve_workers(config, sock, started)
 
 
 def freeze_startup_objects(app: Starlette) -> Starlette:
@@ -241,32 +288,16 @@ def _demo_upstream(settings: Settings) -> Iterator[Settings]:
         )
 
 
-async def _run(server: uvicorn.Server, *, graphiql: bool) -> int:
-    serving = asyncio.create_task(server.serve())
-    # uvicorn exposes start-up only as a flag, not an event.
-    while not server.started and not serving.done():  # noqa: ASYNC110
-        await asyncio.sleep(0.05)
-    if server.started:
-        _announce(server.servers[0].sockets[0].getsockname(), graphiql=graphiql)
-    await serving
-    return 0 if server.started else 1
-
-
-def _announce(address: tuple[Any, ...], *, graphiql: bool) -> None:
-    """The line people (and tests) read to find the endpoint, and its log line."""
-    host, port = address[:2]
-    host = f"[{host}]" if ":" in host else host  # an IPv6 address
+def _announce(sock: socket.socket, *, graphiql: bool) -> None:
+    """The line people (and tests) read to find the endpoint."""
     what = "GraphiQL" if graphiql else "GraphQL"
-    url = f"http://{host}:{port}/graphql"
-    logger.info("wethod-graphql %s listening on %s", __version__, url)
-    print(f"{what}: {url}", flush=True)
+    print(f"{what}: {listen.base_url(sock)}/graphql", flush=True)
 
 
 def _demo_api(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     from wethod_graphql.demo import serve
 
-    serve(args.host, args.port, faults=args.faults, latency=args.latency)
-    return 0
+    return serve(args.host, args.port, faults=args.faults, latency=args.latency)
 
 
 def _schema(args: argparse.Namespace, environ: Mapping[str, str]) -> int:

@@ -2,8 +2,8 @@
 
 Needs Debian's `chromium` (or `CHROMIUM=/path`) and the `playwright` Python
 package; never `playwright install`. Without them the tests skip, unless
-CI=true, where they fail. The GraphiQL assets must be installed
-(`graphiql/install-assets`): the page must work with no internet.
+CI=true, where they fail. The page loads the GraphiQL files the package
+ships, so it works with no internet and nothing installed by hand.
 Set GRAPHIQL_SERVER_URL to test a server that is already running instead.
 """
 
@@ -18,12 +18,10 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tests.servers import run_command, unavailable
-from wethod_graphql.server.graphiql import BUNDLED_ASSETS_DIR
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
-ASSETS_DIR = BUNDLED_ASSETS_DIR
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--headless",
@@ -39,12 +37,10 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="session")
 def graphiql_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The base URL of a running `wethod-graphql serve --demo`, local assets on."""
+    """The base URL of a running `wethod-graphql serve --demo`, as installed."""
     if url := os.environ.get("GRAPHIQL_SERVER_URL"):
         yield url.rstrip("/")
         return
-    if not (ASSETS_DIR / "graphiql.min.js").is_file():
-        unavailable("GraphiQL assets not installed: run graphiql/install-assets")
     with run_command(
         [sys.executable, "-m", "wethod_graphql", "serve", "--demo", "--port", "0"],
         tmp_path_factory.mktemp("serve") / "stderr.log",

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import socket
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
-import uvicorn
 
 from wethod_graphql.demo import DemoApi, serve
 from wethod_graphql.demo import __main__ as entry
@@ -28,10 +33,14 @@ def test_defaults() -> None:
 
 def test_main_passes_every_option_to_serve(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[tuple[Any, ...]] = []
-    monkeypatch.setattr(
-        entry, "serve", lambda *args, **kwargs: calls.append((args, kwargs))
-    )
-    entry.main(["--host", "10.0.0.1", "--port", "9000", "--faults", "--latency", "0.2"])
+
+    def fake_serve(*args: Any, **kwargs: Any) -> int:
+        calls.append((args, kwargs))
+        return 0
+
+    monkeypatch.setattr(entry, "serve", fake_serve)
+    argv = ["--host", "10.0.0.1", "--port", "9000", "--faults", "--latency", "0.2"]
+    assert entry.main(argv) == 0
     assert calls == [(("10.0.0.1", 9000), {"faults": True, "latency": 0.2})]
 
 
@@ -42,30 +51,45 @@ def test_negative_latency_is_refused(capsys: pytest.CaptureFixture[str]) -> None
     assert "--latency" in capsys.readouterr().err
 
 
-def test_serve_runs_a_fresh_demo_api_under_uvicorn(
-    monkeypatch: pytest.MonkeyPatch,
+def test_serve_runs_a_fresh_demo_api_until_sigterm(
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    seen: dict[str, Any] = {}
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    answers: list[int] = []
 
-    def fake_run(app: Any, **kwargs: Any) -> None:
-        seen.update(kwargs, app=app)
+    def stop_once_serving() -> None:
+        # Connections are accepted only once uvicorn handles SIGTERM itself.
+        while True:
+            try:
+                response = httpx.get(f"http://127.0.0.1:{port}/_demo/faults")
+                break
+            except httpx.ConnectError:
+                time.sleep(0.02)
+        answers.append(response.status_code)
+        os.kill(os.getpid(), signal.SIGTERM)
 
-    monkeypatch.setattr(uvicorn, "run", fake_run)
-    serve("127.0.0.2", 1234, faults=True, latency=0.5)
-    assert (seen["host"], seen["port"]) == ("127.0.0.2", 1234)
-    routes = {getattr(route, "path", None) for route in seen["app"].routes}
-    assert "/_demo/faults" in routes
-    assert {"/api/clients", "/api/clients/{id:int}"} <= routes
+    stopper = threading.Thread(target=stop_once_serving, daemon=True)
+    stopper.start()
+    assert serve("127.0.0.1", port, faults=True) == 0
+    stopper.join(10)
+    assert answers == [200]  # a fresh API, with its fault endpoints
+    assert capsys.readouterr().out.startswith(
+        f"Demo API: http://127.0.0.1:{port}/api\n"
+    )
 
 
 def test_demo_package_needs_only_starlette() -> None:
     # A fresh interpreter: importing the package must not load the facade,
-    # httpx or uvicorn.
+    # httpx or uvicorn (only the port check of the shared process layer).
     code = (
         "import sys, wethod_graphql.demo as d; d.DemoApi(faults=True);"
         "bad = [m for m in sys.modules if m.split('.')[0] in"
         " ('httpx', 'uvicorn', 'strawberry', 'graphql')"
-        " or (m.startswith('wethod_graphql.') and not m.startswith('wethod_graphql.demo'))];"
+        " or (m.startswith('wethod_graphql.')"
+        " and not m.startswith(('wethod_graphql.demo', 'wethod_graphql.process'))"
+        ")];"
         "print(bad)"
     )
     result = subprocess.run(  # noqa: S603 - fixed arguments

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 from starlette.applications import Starlette
+from starlette.routing import Mount
 
 from tests.servers import unavailable
 from wethod_graphql.errors import ConfigError
@@ -23,8 +24,11 @@ from wethod_graphql.server.graphiql import (
     ASSET_FILES,
     ASSETS,
     ASSETS_PATH,
-    CDN_BASE,
+    BUNDLED_ASSETS_DIR,
+    LICENSES_FILE,
+    MANIFEST_FILE,
     GraphiQLOptions,
+    assets_source,
     graphiql_routes,
     render_graphiql,
 )
@@ -147,18 +151,40 @@ def test_boot_script_strips_headers_from_every_key_graphiql_writes() -> None:
     assert "if (!config.persistHeaders) props.storage = headerlessStorage();" in boot
 
 
-def test_cdn_fallback_pins_the_locked_versions_with_integrity() -> None:
+def test_default_page_loads_the_locked_versions_from_the_service() -> None:
     lock = json.loads((ROOT / "graphiql/package-lock.json").read_text("utf-8"))
     manifest = json.loads((ROOT / "graphiql/package.json").read_text("utf-8"))
-    page = Page(render_graphiql(GraphiQLOptions()))
-    assert len(page.urls) == len(ASSETS) + 1
     for asset in ASSETS:
         locked = lock["packages"][f"node_modules/{asset.package}"]["version"]
         assert asset.version == locked == manifest["dependencies"][asset.package]
-        url = f"{CDN_BASE}/{asset.package}@{locked}/{asset.path}"
-        assert url in page.urls
-    assert {urlsplit(u).netloc for u in page.urls} == {"cdn.jsdelivr.net", ""}
-    assert "https://cdn.jsdelivr.net" in page.csp_sources()
+    page = Page(render_graphiql(GraphiQLOptions()))
+    assert sorted(u for u in page.urls if u != "data:,") == sorted(
+        f"{ASSETS_PATH}/{name}" for name in ASSET_FILES
+    )
+    assert "://" not in page.csp  # no other host, not even a CDN
+
+
+def _manifest(directory: Path) -> dict[str, str]:
+    """File name -> sha256, as `sha256sum` wrote them."""
+    lines = (directory / MANIFEST_FILE).read_text("utf-8").splitlines()
+    return {name: digest for digest, name in (line.split("  ", 1) for line in lines)}
+
+
+def test_shipped_files_match_their_manifest() -> None:
+    manifest = _manifest(BUNDLED_ASSETS_DIR)
+    assert sorted(manifest) == sorted([*ASSET_FILES, LICENSES_FILE])
+    on_disk = sorted(p.name for p in BUNDLED_ASSETS_DIR.iterdir())
+    assert on_disk == sorted([*manifest, MANIFEST_FILE])
+    for name, digest in manifest.items():
+        actual = hashlib.sha256((BUNDLED_ASSETS_DIR / name).read_bytes()).hexdigest()
+        assert actual == digest, f"{name} differs from {MANIFEST_FILE}"
+
+
+def test_shipped_licences_cover_each_bundle() -> None:
+    licences = (BUNDLED_ASSETS_DIR / LICENSES_FILE).read_text("utf-8")
+    for asset in ASSETS:
+        assert f"\n{asset.package}@{asset.version} (MIT)\n" in licences
+    assert "Copyright (c) Facebook, Inc. and its affiliates." in licences  # react
 
 
 def test_install_script_copies_the_files_the_page_loads() -> None:
@@ -185,9 +211,14 @@ async def test_static_route_serves_the_asset_directory(tmp_path: Path) -> None:
         assert escape.status_code == 404
 
 
-def test_no_route_without_an_asset_directory() -> None:
-    assert graphiql_routes(GraphiQLOptions(assets_url="https://a.example")) == []
-    assert graphiql_routes(GraphiQLOptions()) == []
+def test_by_default_the_bundled_files_are_served_and_named() -> None:
+    (route,) = graphiql_routes(GraphiQLOptions())
+    assert isinstance(route, Mount)
+    assert route.path == ASSETS_PATH
+    assert assets_source(GraphiQLOptions()) == "bundled"
+    assert assets_source(GraphiQLOptions(assets_dir=Path("/srv/g"))) == "/srv/g"
+    elsewhere = GraphiQLOptions(assets_url="https://a.example/g")
+    assert assets_source(elsewhere) == "https://a.example/g"
 
 
 def test_missing_assets_fail_at_start_up_naming_the_script(tmp_path: Path) -> None:
@@ -200,7 +231,7 @@ def test_missing_assets_fail_at_start_up_naming_the_script(tmp_path: Path) -> No
 
 
 @pytest.mark.node
-def test_installed_assets_match_the_cdn_integrity(tmp_path: Path) -> None:
+def test_install_script_recreates_the_shipped_files(tmp_path: Path) -> None:
     if shutil.which("npm") is None:
         unavailable("npm not installed")
     subprocess.run(  # noqa: S603 - our own script, fixed arguments
@@ -209,7 +240,8 @@ def test_installed_assets_match_the_cdn_integrity(tmp_path: Path) -> None:
         capture_output=True,
         timeout=300,
     )
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(ASSET_FILES)
-    for asset in ASSETS:
-        digest = hashlib.sha384((tmp_path / asset.name).read_bytes()).digest()
-        assert asset.integrity == "sha384-" + base64.b64encode(digest).decode()
+    created = sorted(p.name for p in tmp_path.iterdir())
+    assert created == sorted(p.name for p in BUNDLED_ASSETS_DIR.iterdir())
+    for name in created:
+        shipped = (BUNDLED_ASSETS_DIR / name).read_bytes()
+        assert (tmp_path / name).read_bytes() == shipped, f"{name} differs"

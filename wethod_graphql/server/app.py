@@ -13,6 +13,7 @@ from starlette.routing import BaseRoute, Route
 
 from wethod_graphql.config import Settings
 from wethod_graphql.schema.build import build_schema
+from wethod_graphql.server.deadline import BodyDeadlineMiddleware
 from wethod_graphql.server.endpoint import GraphQLEndpoint, Hooks
 from wethod_graphql.server.fleet import fleet_hooks, load_trusted, open_fleet
 from wethod_graphql.server.graphiql import graphiql_routes, render_graphiql
@@ -101,6 +102,7 @@ def create_app(settings: Settings, hooks: Hooks | None = None) -> Starlette:
             explain_allowed=settings.explain or settings.demo,
         ),
         Middleware(BodyLimitMiddleware, max_bytes=settings.max_body),
+        Middleware(BodyDeadlineMiddleware, timeout=settings.body_timeout),
         Middleware(GzipMiddleware, minimum_size=GZIP_MIN_BYTES, level=GZIP_LEVEL),
     ]
     if settings.cors_origins:

@@ -1,14 +1,14 @@
-"""The GraphiQL page: pinned assets, served locally or from a CDN, no header kept.
+"""The GraphiQL page: pinned assets shipped in the package, no header kept.
 
 Strawberry's own page loads its scripts from unpkg (blank with no internet)
 and keeps typed request headers, tokens included, in localStorage. This page:
 
 - loads exactly six files (react, react-dom, graphiql and its CSS, the
-  explorer plugin and its CSS) from ``assets_url``, or from ``/graphiql/assets``
-  when ``assets_dir`` is served, and from no other host; ``graphiql/install-assets``
-  puts those files in a directory. With neither set it falls back to
-  ``CDN_BASE`` at the versions pinned in ``graphiql/package-lock.json``, with
-  subresource integrity: that page needs internet and fails offline;
+  explorer plugin and its CSS) from ``assets_url`` when one is set, else from
+  ``/graphiql/assets``, where ``assets_dir`` is served, and from no other
+  host. The package ships those files in ``BUNDLED_ASSETS_DIR`` at the
+  versions pinned in ``graphiql/package-lock.json``, with their licences and
+  a ``SHA256SUMS`` manifest; ``graphiql/install-assets`` re-creates them;
 - carries a Content-Security-Policy that lets the browser load scripts and
   styles only from there and send requests only to the GraphQL endpoint;
 - unless ``persist_headers``, hands GraphiQL a storage that drops every
@@ -38,21 +38,23 @@ from starlette.staticfiles import StaticFiles
 from wethod_graphql.errors import ConfigError
 
 ASSETS_PATH = "/graphiql/assets"
-#: Where ``graphiql/install-assets`` puts the files by default (gitignored).
+#: The files the package ships (``graphiql/install-assets`` re-creates them).
 BUNDLED_ASSETS_DIR = Path(__file__).parent / "graphiql_assets"
 INSTALL_SCRIPT = "graphiql/install-assets"
-CDN_BASE = "https://cdn.jsdelivr.net/npm"
+#: Beside the bundles: the licences of the npm packages they come from, and
+#: the sha256 of every shipped file (``sha256sum -c`` reads it).
+LICENSES_FILE = "THIRD_PARTY_LICENSES.txt"
+MANIFEST_FILE = "SHA256SUMS"
 
 
 @dataclass(frozen=True)
 class Asset:
-    """One browser file: its name in the assets directory and its CDN origin."""
+    """One browser file: its name in the assets directory and its npm origin."""
 
     name: str
     package: str
     version: str
     path: str  # inside the npm package
-    integrity: str  # SRI of the published file, used for the CDN only
 
     @property
     def is_script(self) -> bool:
@@ -61,33 +63,19 @@ class Asset:
 
 # Versions pinned in graphiql/package-lock.json (a test checks they agree).
 ASSETS: tuple[Asset, ...] = (
-    Asset(
-        "react.production.min.js", "react", "18.3.1",
-        "umd/react.production.min.js",
-        "sha384-DGyLxAyjq0f9SPpVevD6IgztCFlnMF6oW/XQGmfe+IsZ8TqEiDrcHkMLKI6fiB/Z",
-    ),
+    Asset("react.production.min.js", "react", "18.3.1", "umd/react.production.min.js"),
     Asset(
         "react-dom.production.min.js", "react-dom", "18.3.1",
         "umd/react-dom.production.min.js",
-        "sha384-gTGxhz21lVGYNMcdJOyq01Edg0jhn/c22nsx0kyqP0TxaV5WVdsSH1fSDUf5YJj1",
     ),
+    Asset("graphiql.min.css", "graphiql", "3.9.0", "graphiql.min.css"),
+    Asset("graphiql.min.js", "graphiql", "3.9.0", "graphiql.min.js"),
     Asset(
-        "graphiql.min.css", "graphiql", "3.9.0", "graphiql.min.css",
-        "sha384-QMux00XgRtwRLSYIY3kw2rj1ovk5AuuliAchk+HSQbqdbGFnz9GYuqIlOqxhwCE2",
-    ),
-    Asset(
-        "graphiql.min.js", "graphiql", "3.9.0", "graphiql.min.js",
-        "sha384-8NGfVj4CVlqHajlZj+bPJT4thxPMHMJYn7DWK2CvtopLd02E7qsPHazniBYvVjOO",
-    ),
-    Asset(
-        "plugin-explorer.css", "@graphiql/plugin-explorer", "3.2.6",
-        "dist/style.css",
-        "sha384-YN9MumWidbWKuNj8VfH5ggrFvm9YqAoIOMnKYpeGL3dr7Eg1qnQ+SAqSthdNZCjz",
+        "plugin-explorer.css", "@graphiql/plugin-explorer", "3.2.6", "dist/style.css"
     ),
     Asset(
         "plugin-explorer.umd.js", "@graphiql/plugin-explorer", "3.2.6",
         "dist/index.umd.js",
-        "sha384-5p6hGdlOTvUy6Wf0GauxCz+xM9YB/YYvcGG+bf9msr2eyd+KVIxgRkepHgUijedJ",
     ),
 )  # fmt: skip
 ASSET_FILES: tuple[str, ...] = tuple(asset.name for asset in ASSETS)
@@ -105,12 +93,12 @@ _PLACEHOLDER = re.compile(r"\{\{ (\w+) \}\}")
 class GraphiQLOptions:
     """How the GraphiQL page is built and where its assets come from.
 
-    ``assets_url`` wins over ``assets_dir`` for the page's links; ``assets_dir``
-    alone is served at ``ASSETS_PATH``.
+    ``assets_dir`` is served at ``ASSETS_PATH``; ``assets_url``, when set, wins
+    for the page's links.
     """
 
     assets_url: str | None = None
-    assets_dir: Path | None = None
+    assets_dir: Path = BUNDLED_ASSETS_DIR
     default_query: str | None = None
     persist_headers: bool = False
     #: Send `Wethod-Explain: 1` with every request, so each response shows
@@ -118,12 +106,19 @@ class GraphiQLOptions:
     explain: bool = False
 
 
-def _asset_base(options: GraphiQLOptions) -> str | None:
+def _asset_base(options: GraphiQLOptions) -> str:
     if options.assets_url is not None:
         return options.assets_url.rstrip("/")
-    if options.assets_dir is not None:
-        return ASSETS_PATH
-    return None
+    return ASSETS_PATH
+
+
+def assets_source(options: GraphiQLOptions) -> str:
+    """Where the page's files come from, in words, for the start-up line."""
+    if options.assets_url is not None:
+        return options.assets_url
+    if options.assets_dir == BUNDLED_ASSETS_DIR:
+        return "bundled"
+    return str(options.assets_dir)
 
 
 def _origin(url: str) -> str:
@@ -145,18 +140,12 @@ def render_graphiql(options: GraphiQLOptions, endpoint: str = "/graphql") -> str
     styles: list[str] = []
     scripts: list[str] = []
     for asset in ASSETS:
-        if base is None:
-            url = f"{CDN_BASE}/{asset.package}@{asset.version}/{asset.path}"
-            extra = f' integrity="{asset.integrity}" crossorigin="anonymous"'
-        else:
-            url, extra = f"{base}/{asset.name}", ""
+        url = html.escape(f"{base}/{asset.name}")
         if asset.is_script:
-            scripts.append(f'    <script src="{html.escape(url)}"{extra}></script>')
+            scripts.append(f'    <script src="{url}"></script>')
         else:
-            styles.append(
-                f'    <link rel="stylesheet" href="{html.escape(url)}"{extra} />'
-            )
-    source = _origin(CDN_BASE if base is None else base)
+            styles.append(f'    <link rel="stylesheet" href="{url}" />')
+    source = _origin(base)
     csp = "; ".join(
         (
             "default-src 'none'",
@@ -186,9 +175,7 @@ def render_graphiql(options: GraphiQLOptions, endpoint: str = "/graphql") -> str
 
 
 def graphiql_routes(options: GraphiQLOptions) -> list[BaseRoute]:
-    """The static route for local assets, or none; fails early if files are missing."""
-    if options.assets_dir is None:
-        return []
+    """The static route for ``assets_dir``; fails early if files are missing."""
     directory = options.assets_dir
     missing = [name for name in ASSET_FILES if not (directory / name).is_file()]
     if missing:

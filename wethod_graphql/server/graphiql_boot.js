@@ -66,8 +66,8 @@
 
   if (typeof GraphiQL === "undefined" || typeof GraphiQLPluginExplorer === "undefined") {
     document.getElementById("graphiql").textContent =
-      "GraphiQL could not load its scripts. With no internet, install them " +
-      "with graphiql/install-assets and serve them (WETHOD_GRAPHIQL_ASSETS_DIR).";
+      "GraphiQL could not load its scripts (the browser console says which); " +
+      "check WETHOD_GRAPHIQL_ASSETS_URL and WETHOD_GRAPHIQL_ASSETS_DIR.";
     return;
   }
 

@@ -30,15 +30,10 @@ query Demo {
 
 
 def graphiql_options(settings: Settings) -> GraphiQLOptions:
-    assets_dir = settings.graphiql_assets_dir
-    if assets_dir is None and settings.graphiql_assets_url is None:
-        # `graphiql/install-assets` puts the files here; with them the page
-        # works offline, without them it falls back to the CDN.
-        bundled = BUNDLED_ASSETS_DIR
-        assets_dir = bundled if (bundled / "graphiql.min.js").is_file() else None
     return GraphiQLOptions(
         assets_url=settings.graphiql_assets_url,
-        assets_dir=assets_dir,
+        # The package ships the files, so the page works offline by default.
+        assets_dir=settings.graphiql_assets_dir or BUNDLED_ASSETS_DIR,
         default_query=DEMO_OPERATION if settings.demo else None,
         persist_headers=settings.graphiql_persist_headers,
         explain=settings.demo,

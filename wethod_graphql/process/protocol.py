@@ -1,0 +1,75 @@
+"""A deadline on reading each request's headers, which uvicorn lacks.
+
+uvicorn bounds only the idle time between two requests of a connection
+(`timeout_keep_alive`): a client that connects and then sends its request
+line and headers a byte now and then holds the connection, and a file
+descriptor, forever (slowloris). Here the headers of each request must be
+complete within `header_timeout` seconds, counted from the connection's
+start for the first request and from the first byte of each later one;
+otherwise the connection is closed without an answer. Bodies have their own
+deadline, in the app (`server/deadline.py`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from typing import Any, cast
+
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+
+class HeaderDeadlineProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol with a header deadline (see the module)."""
+
+    def __init__(self, *args: Any, header_timeout: float, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.header_timeout = header_timeout
+        self._header_deadline: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._arm()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        if self._header_deadline is None:  # a later request on the connection
+            self._arm()
+
+    def on_headers_complete(self) -> None:
+        self._disarm()
+        super().on_headers_complete()
+
+    def _arm(self) -> None:
+        self._header_deadline = self.loop.call_later(
+            self.header_timeout, self._headers_too_slow
+        )
+
+    def _disarm(self) -> None:
+        if self._header_deadline is not None:
+            self._header_deadline.cancel()
+            self._header_deadline = None
+
+    def _headers_too_slow(self) -> None:
+        self._header_deadline = None
+        if not self.transport.is_closing():
+            # DEBUG: under a slowloris attack this happens thousands of times.
+            self.logger.debug(
+                "Closed a connection whose request headers took over %g s.",
+                self.header_timeout,
+            )
+            self.transport.close()
+
+
+def with_header_timeout(header_timeout: float) -> type[asyncio.Protocol]:
+    """The `http` option of `uvicorn.Config` that applies `header_timeout`.
+
+    A partial of a module-level class, so the config still pickles for
+    worker processes; uvicorn calls it the way it calls a protocol class.
+    """
+    factory = functools.partial(HeaderDeadlineProtocol, header_timeout=header_timeout)
+    return cast(type[asyncio.Protocol], factory)
