@@ -178,12 +178,12 @@ async def test_off_by_default(demo: DemoApi, service: Service) -> None:
 
 
 async def test_each_hit_is_reported_with_the_call_it_spared(demo: DemoApi) -> None:
-    hits: list[tuple[str, dict[str, str]]] = []
+    hits: list[tuple[str, dict[str, str], object]] = []
     cache = RecordCache(
         MemoryStore(max_entries=10, max_bytes=100_000),
         ttl=60,
         api_version="v",
-        on_hit=lambda path, params: hits.append((path, dict(params))),
+        on_hit=lambda path, params, served: hits.append((path, dict(params), served)),
     )
     caller = Caller(Secret(DEMO_HEADERS["authorization"]), DEMO_COMPANY)
     with serving(demo) as base_url:
@@ -194,5 +194,31 @@ async def test_each_hit_is_reported_with_the_call_it_spared(demo: DemoApi) -> No
             assert hits == []
             second = await client.get_client(1, caller)
     assert first == second
-    assert hits == [("/api/clients/1", {"deleted": "exclude"})]
+    assert hits == [("/api/clients/1", {"deleted": "exclude"}, None)]
     assert [r.client_id for r in demo.client_requests()] == [1]
+
+
+async def test_explain_marks_the_calls_the_cache_answered(demo: DemoApi) -> None:
+    explain = {**DEMO_HEADERS, "wethod-explain": "1"}
+    one = '{ client(id: "1") { id } again: client(id: "1") { corporateName } }'
+    async with cached_service(demo, explain=True) as service:
+        missed = await service.query(one, headers=explain)
+        hit = await service.query(one, headers=explain)
+    assert hit["data"] == missed["data"]
+    assert fetched(service) == [1]
+    first = missed["extensions"]["upstream"]
+    assert [c.get("cached") for c in first["calls"]] == [None]
+    assert first["totals"]["calls"] == 1
+    second = hit["extensions"]["upstream"]
+    assert second["calls"] == [
+        {
+            "method": "GET",
+            "path": "/api/clients/1",
+            "query": "deleted=exclude",
+            "attempts": 0,
+            "durationMs": 0.0,
+            "paths": [["client"], ["again"]],
+            "cached": True,
+        }
+    ]
+    assert second["totals"] == {"calls": 0, "attempts": 0, "durationMs": 0.0}

@@ -57,6 +57,8 @@ class UpstreamCall:
     duration_ms: float = 0.0
     #: The response paths this call's answer went into, when known.
     served: list[ResponsePath] = field(default_factory=list)
+    #: Answered from the per-caller cache (`WETHOD_CACHE_TTL`): nothing went out.
+    cached: bool = False
 
     def to_json(self) -> dict[str, Any]:
         entry: dict[str, Any] = {
@@ -71,6 +73,8 @@ class UpstreamCall:
             entry["status"] = self.status
         if self.error is not None:
             entry["error"] = self.error
+        if self.cached:
+            entry["cached"] = True
         return entry
 
 
@@ -97,6 +101,11 @@ class RequestRecord:
         if call is not None and len(self.calls) < MAX_EXPLAINED_CALLS:
             self.calls.append(call)
 
+    def cache_hit(self, call: UpstreamCall) -> None:
+        """Keeps, for the explanation only, a call the cache spared."""
+        if self.explain and len(self.calls) < MAX_EXPLAINED_CALLS:
+            self.calls.append(call)
+
     def call_ended(self, attempts: int, duration_ms: float) -> None:
         self.upstream_attempts += attempts
         self.upstream_ms += duration_ms
@@ -120,3 +129,17 @@ class RequestRecord:
 current_request: ContextVar[RequestRecord | None] = ContextVar(
     "wethod_request", default=None
 )
+
+
+def note_cache_hit(
+    path: str, params: Mapping[str, str], served: list[ResponsePath] | None
+) -> None:
+    """Lists a call the cache answered in the current request's explanation:
+    an entry marked `cached`, with no attempt; the totals count no call."""
+    record = current_request.get()
+    if record is not None and record.explain:
+        record.cache_hit(
+            UpstreamCall(
+                "GET", path, redact_query(params), served=served or [], cached=True
+            )
+        )

@@ -15,6 +15,7 @@ from starlette.requests import Request
 
 from wethod_graphql.config import Settings
 from wethod_graphql.errors import CallerRateLimited, RequestError
+from wethod_graphql.observe.record import note_cache_hit
 from wethod_graphql.resolvers.context import Context
 from wethod_graphql.schema.build import WethodSchema
 from wethod_graphql.server.admission import Admission, refused
@@ -69,7 +70,10 @@ async def open_fleet(
         cache = None
         if settings.cache_ttl > 0:
             cache = RecordCache(
-                stores.cache, ttl=settings.cache_ttl, api_version=settings.api_version
+                stores.cache,
+                ttl=settings.cache_ttl,
+                api_version=settings.api_version,
+                on_hit=note_cache_hit,
             )
         limits = CallerLimits(stores.limits, settings)
         yield Fleet(Admission(limits, persisted), cache)

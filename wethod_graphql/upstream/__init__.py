@@ -1,14 +1,17 @@
 """The REST boundary: aiohttp in, typed records and `errors` out; knows no GraphQL."""
 
 from wethod_graphql.upstream.caller import Caller
-from wethod_graphql.upstream.client import CLIENT_INCLUDES, UpstreamClient
+from wethod_graphql.upstream.client import UpstreamClient
 from wethod_graphql.upstream.http import create_session
 from wethod_graphql.upstream.records import (
     ClientRecord,
     Deleted,
     ExternalIdentifierRecord,
 )
-from wethod_graphql.upstream.resources import parse_client_id
+from wethod_graphql.upstream.resources import CLIENTS, parse_client_id
+
+#: Relations `GET /api/clients/{id}` can embed, in dot-notation.
+CLIENT_INCLUDES = CLIENTS.includes
 
 __all__ = [
     "CLIENT_INCLUDES",

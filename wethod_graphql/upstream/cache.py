@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import TypeVar
 
 from wethod_graphql.errors import StoreUnavailable
+from wethod_graphql.observe.record import ResponsePath
 from wethod_graphql.store.base import Store
 from wethod_graphql.upstream.caller import Caller
 from wethod_graphql.upstream.identity import caller_digest
@@ -25,10 +26,8 @@ from wethod_graphql.upstream.identity import caller_digest
 T = TypeVar("T")
 
 #: Told of each call the cache answered: its path and query, as if it went
-#: out (explain shows it as a hit).
-CacheHit = Callable[[str, Mapping[str, str]], None]
-#: A 200 body and its `Cache-Control`, or the upstream error.
-Fetch = Callable[[], Awaitable[tuple[bytes, str | None]]]
+#: out, and the response paths the answer goes into (explain shows it as a hit).
+CacheHit = Callable[[str, Mapping[str, str], list[ResponsePath] | None], None]
 
 _MAX_AGE = re.compile(r"^\s*max-age\s*=\s*\"?(\d+)\"?\s*$", re.IGNORECASE)
 
@@ -69,20 +68,23 @@ class RecordCache:
         key: str,
         path: str,
         params: Mapping[str, str],
-        fetch: Fetch,
+        fetch: Callable[[], Awaitable[tuple[T, bytes, str | None]]],
         parse: Callable[[bytes], T],
+        served: list[ResponsePath] | None = None,
     ) -> T:
-        """`parse` of the kept body, or of a fetched one, kept if it parses.
+        """`parse` of the kept body, or what `fetch` parsed (with the 200 body
+        and its `Cache-Control`, or the upstream error); a fetched body is kept
+        only once it parsed.
 
-        `path` and `params` describe the call for `on_hit`.
+        `path`, `params` and `served` (the response paths the answer goes
+        into, by reference) describe the call for `on_hit`.
         """
         kept = await self.get(key)
         if kept is not None:
             if self._on_hit is not None:
-                self._on_hit(path, params)
+                self._on_hit(path, params, served)
             return parse(kept)
-        body, cache_control = await fetch()
-        value = parse(body)  # raises for a body that is not the record
+        value, body, cache_control = await fetch()  # raises for a bad body
         await self.put(key, body, cache_control)
         return value
 

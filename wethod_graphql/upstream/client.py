@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 import aiohttp
@@ -24,30 +24,27 @@ from wethod_graphql.upstream.body import read_capped
 from wethod_graphql.upstream.cache import RecordCache
 from wethod_graphql.upstream.caller import Caller
 from wethod_graphql.upstream.failures import (
+    TRANSPORT_ERRORS,
     Subject,
-    decode_json,
     error_for,
     outcome,
     transport_failure,
 )
-from wethod_graphql.upstream.items import parse_item
-from wethod_graphql.upstream.listing import ListQuery, parse_page
-from wethod_graphql.upstream.records import (
-    ClientRecord,
-    Deleted,
+from wethod_graphql.upstream.items import parse_item, parse_page_body
+from wethod_graphql.upstream.listing import ListQuery
+from wethod_graphql.upstream.records import ClientRecord, Deleted
+from wethod_graphql.upstream.resources import (
+    CLIENTS,
+    Resource,
+    check_includes,
+    parse_id,
 )
-from wethod_graphql.upstream.resources import CLIENTS, Resource, parse_id
 from wethod_graphql.upstream.retry import RETRYABLE_STATUSES, RetryPolicy
 
-#: Relations `GET /api/clients/{id}` can embed, in dot-notation.
-CLIENT_INCLUDES = CLIENTS.includes
+T = TypeVar("T")
 
 #: Response paths a call's answer goes into (explain); `list` is a method here.
 Served = list[ResponsePath]
-
-#: What a failed attempt can raise below us: aiohttp's errors (its timeouts
-#: are `TimeoutError`s too) and socket errors.
-TRANSPORT_ERRORS = (aiohttp.ClientError, OSError)
 
 
 class UpstreamClient:
@@ -106,7 +103,7 @@ class UpstreamClient:
         `extensions.upstream` (explain); the caller may add to it meanwhile.
         """
         number = parse_id(item_id, resource)
-        _check_includes(resource, include)
+        check_includes(resource, include)
         headers = caller.headers()  # no credentials: no call, no cache either
         params = {"deleted": deleted.value}
         if include:
@@ -114,14 +111,14 @@ class UpstreamClient:
         subject = (resource, f"{resource.noun} {number}")
         path = f"{resource.path}/{number}"
         template = f"{resource.path}/{{id}}"
-        fetch = partial(
-            self._get_body, path, params, headers, subject, deadline, template, served
-        )
         parse = partial(parse_item, resource, number=number)
+        fetch = partial(
+            self._get, path, params, headers, subject, deadline, template, served, parse
+        )
         if self._cache is None:
-            return parse((await fetch())[0])
+            return (await fetch())[0]
         key = self._cache.key(caller, resource.name, number, deleted.value, include)
-        return await self._cache.through(key, path, params, fetch, parse)
+        return await self._cache.through(key, path, params, fetch, parse, served)
 
     async def list(
         self,
@@ -139,14 +136,23 @@ class UpstreamClient:
         unfiltered = {c.field for c in query.conditions} - resource.filters
         if unfiltered:
             raise InputError(f"No filter on {', '.join(sorted(unfiltered))}.")
-        _check_includes(resource, include)
+        check_includes(resource, include)
         headers = caller.headers()
         params = query.params(include, deleted)
         subject = (resource, f"The {resource.name}")
-        body, _ = await self._get_body(
-            resource.path, params, headers, subject, deadline, resource.path, None
+
+        parse = partial(parse_page_body, resource.record, limit=query.limit)
+        page, _, _ = await self._get(
+            resource.path,
+            params,
+            headers,
+            subject,
+            deadline,
+            resource.path,
+            None,
+            parse,
         )
-        return parse_page(resource.record, decode_json(body), query.limit)
+        return page
 
     async def get_client(
         self,
@@ -192,7 +198,7 @@ class UpstreamClient:
         except TRANSPORT_ERRORS:
             return False
 
-    async def _get_body(
+    async def _get(
         self,
         path: str,
         params: dict[str, str],
@@ -201,8 +207,10 @@ class UpstreamClient:
         operation_deadline: float | None,
         template: str,
         served: Served | None,
-    ) -> tuple[bytes, str | None]:
-        """A 200 body and its `Cache-Control`, or the error for the answer."""
+        parse: Callable[[bytes], T],
+    ) -> tuple[T, bytes, str | None]:
+        """`parse` of a 200 body, the body and its `Cache-Control`; or the error
+        for the answer. Parsed within the call, so explain names a bad body."""
         now = asyncio.get_running_loop().time()
         deadline = now + self._budget
         if operation_deadline is not None:
@@ -215,9 +223,10 @@ class UpstreamClient:
         )
         try:
             async with asyncio.timeout_at(deadline):
-                body = await self._get_with_retries(
+                body, cache_control = await self._get_with_retries(
                     call, path, params, headers, subject, deadline
                 )
+                value = parse(body)
         except TimeoutError as error:
             call.ended(error)
             raise UpstreamTimeout("The Wethod API did not answer in time.") from error
@@ -225,7 +234,7 @@ class UpstreamClient:
             call.ended(error)
             raise
         call.ended(None)
-        return body
+        return value, body, cache_control
 
     async def _get_with_retries(
         self,
@@ -288,9 +297,3 @@ class UpstreamClient:
                 raise
             call.attempt_ended(status)
             return status, answer, body
-
-
-def _check_includes(resource: Resource, include: frozenset[str]) -> None:
-    unknown = include - resource.includes
-    if unknown:
-        raise InputError(f"Unknown relation(s): {', '.join(sorted(unknown))}.")

@@ -41,6 +41,10 @@ _STATUS_ERRORS: Mapping[int, tuple[type[UpstreamError], str]] = {
     412: (PreconditionFailed, "The Wethod API refused the company or version."),
 }
 
+#: What a failed attempt can raise below us: aiohttp's errors (its timeouts
+#: are `TimeoutError`s too) and socket errors.
+TRANSPORT_ERRORS = (aiohttp.ClientError, OSError)
+
 
 #: Failures to connect at all, as aiohttp raises them.
 _CONNECT_ERRORS = (aiohttp.ClientConnectorError, ConnectionRefusedError)

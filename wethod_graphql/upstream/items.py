@@ -1,4 +1,5 @@
-"""One item's record from an upstream body, checked to be the item asked for."""
+"""Records from an upstream 200 body: one item's, checked to be the item asked
+for, or a page of a list's."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from typing import Any
 
 from wethod_graphql.errors import UpstreamUnavailable
 from wethod_graphql.upstream.failures import decode_json
+from wethod_graphql.upstream.listing import parse_page
 from wethod_graphql.upstream.records import RecordError, parse_record
 from wethod_graphql.upstream.resources import Resource
 
@@ -22,3 +24,8 @@ def parse_item(resource: Resource, body: bytes, *, number: int) -> Any:
             f"The Wethod API answered for another {resource.noun.lower()}."
         )
     return record
+
+
+def parse_page_body(record: type[Any], body: bytes, *, limit: int) -> tuple[Any, ...]:
+    """The records of a page's body (see `parse_page`)."""
+    return parse_page(record, decode_json(body), limit)
