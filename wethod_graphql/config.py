@@ -19,7 +19,19 @@ from urllib.parse import urlsplit
 
 from starlette.datastructures import Secret
 
+from wethod_graphql.environ import (
+    boolean,
+    number,
+    origins,
+    otel_tracing,
+    path,
+    secret,
+    text,
+    upper,
+)
 from wethod_graphql.errors import ConfigError
+
+__all__ = ["COMPANY_SLUG", "MAX_WORKERS", "TOKEN", "Settings", "otel_tracing"]
 
 T = TypeVar("T")
 
@@ -34,8 +46,6 @@ _LOG_FORMATS = ("text", "json")
 MAX_WORKERS = 64
 #: Defaults that read better in words than as values.
 _DEFAULT_WORDS = {"graphiql_assets_dir": "the files the package ships"}
-_TRUE = ("1", "true", "yes", "on")
-_FALSE = ("0", "false", "no", "off")
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,43 +189,6 @@ class Settings:
         return dataclasses.replace(self, **changes)
 
 
-def otel_tracing(environ: Mapping[str, str]) -> bool:
-    """Whether the standard OpenTelemetry variables turn tracing on.
-
-    On with `OTEL_TRACES_EXPORTER=otlp`, or with an OTLP endpoint and no
-    exporter named; off with `OTEL_SDK_DISABLED=true` or an exporter of
-    `none`. Traces go out as OTLP over HTTP (protobuf), the only protocol
-    the service ships; asking for another stops start-up.
-    """
-    if environ.get("OTEL_SDK_DISABLED", "").strip().lower() == "true":
-        return False
-    exporters = {
-        e.strip().lower()
-        for e in environ.get("OTEL_TRACES_EXPORTER", "").split(",")
-        if e.strip()
-    }
-    if exporters - {"otlp", "none"}:
-        raise ConfigError(
-            "OTEL_TRACES_EXPORTER: expected otlp or none, "
-            f"got {environ['OTEL_TRACES_EXPORTER']!r}"
-        )
-    if exporters:
-        enabled = "otlp" in exporters
-    else:
-        enabled = any(
-            environ.get(name, "").strip()
-            for name in (
-                "OTEL_EXPORTER_OTLP_ENDPOINT",
-                "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
-            )
-        )
-    for name in ("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "OTEL_EXPORTER_OTLP_PROTOCOL"):
-        protocol = environ.get(name, "").strip()
-        if enabled and protocol and protocol != "http/protobuf":
-            raise ConfigError(f"{name}: expected http/protobuf, got {protocol!r}")
-    return bool(enabled)
-
-
 def _env_name(name: str) -> str:
     return "WETHOD_" + name.upper()
 
@@ -246,83 +219,38 @@ def _is_http_url(value: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
-def _number(kind: Callable[[str], T]) -> Callable[[str, str], T]:
-    def parse(raw: str, env: str) -> T:
-        try:
-            return kind(raw)
-        except ValueError:
-            raise ConfigError(
-                f"{env}: expected a number ({kind.__name__}), got {raw!r}"
-            ) from None
-
-    return parse
-
-
-def _boolean(raw: str, env: str) -> bool:
-    if raw.lower() in _TRUE:
-        return True
-    if raw.lower() in _FALSE:
-        return False
-    raise ConfigError(f"{env}: expected true or false, got {raw!r}")
-
-
-def _text(raw: str, env: str) -> str:
-    return raw
-
-
-def _upper(raw: str, env: str) -> str:
-    return raw.upper()
-
-
-def _secret(raw: str, env: str) -> Secret:
-    # The token is sent as `Bearer <token>`; a value that already carries the
-    # scheme ("Bearer x", hence the space) would become `Bearer Bearer ...`
-    # and fail far from its cause.
-    if any(c.isspace() for c in raw):
-        raise ConfigError(f"{env}: expected the bare token, without 'Bearer '")
-    return Secret(raw)
-
-
-def _origins(raw: str, env: str) -> tuple[str, ...]:
-    return tuple(o.strip().rstrip("/") for o in raw.split(",") if o.strip())
-
-
-def _path(raw: str, env: str) -> Path:
-    return Path(raw)
-
-
 _PARSERS: dict[str, Callable[[str, str], Any]] = {
     "base_url": lambda raw, env: raw.rstrip("/"),
-    "api_version": _text,
-    "company": _text,
-    "token": _secret,
-    "timeout": _number(float),
-    "request_timeout": _number(float),
-    "connect_timeout": _number(float),
-    "read_timeout": _number(float),
-    "retries": _number(int),
-    "retry_backoff": _number(float),
-    "retry_after_max": _number(float),
-    "max_concurrency": _number(int),
-    "max_ids": _number(int),
-    "max_calls": _number(int),
-    "max_depth": _number(int),
-    "max_aliases": _number(int),
-    "max_body": _number(int),
-    "cors_origins": _origins,
-    "graphiql": _boolean,
-    "graphiql_assets_url": _text,
-    "graphiql_assets_dir": _path,
-    "graphiql_persist_headers": _boolean,
-    "ready_timeout": _number(float),
-    "log_level": _upper,
+    "api_version": text,
+    "company": text,
+    "token": secret,
+    "timeout": number(float),
+    "request_timeout": number(float),
+    "connect_timeout": number(float),
+    "read_timeout": number(float),
+    "retries": number(int),
+    "retry_backoff": number(float),
+    "retry_after_max": number(float),
+    "max_concurrency": number(int),
+    "max_ids": number(int),
+    "max_calls": number(int),
+    "max_depth": number(int),
+    "max_aliases": number(int),
+    "max_body": number(int),
+    "cors_origins": origins,
+    "graphiql": boolean,
+    "graphiql_assets_url": text,
+    "graphiql_assets_dir": path,
+    "graphiql_persist_headers": boolean,
+    "ready_timeout": number(float),
+    "log_level": upper,
     "log_format": lambda raw, env: raw.lower(),
-    "workers": _number(int),
-    "metrics": _boolean,
-    "explain": _boolean,
-    "trace_document": _boolean,
-    "header_timeout": _number(float),
-    "body_timeout": _number(float),
-    "keep_alive_timeout": _number(int),
-    "max_connections": _number(int),
+    "workers": number(int),
+    "metrics": boolean,
+    "explain": boolean,
+    "trace_document": boolean,
+    "header_timeout": number(float),
+    "body_timeout": number(float),
+    "keep_alive_timeout": number(int),
+    "max_connections": number(int),
 }
