@@ -1,4 +1,4 @@
-"""Imports point one way: config/errors <- observe, store <- upstream <- resolvers <- schema <- server <- startup <- cli."""
+"""Imports point one way: environ/errors <- config <- observe, store <- upstream <- resolvers <- schema <- server <- startup <- cli."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ PACKAGE = Path(__file__).parents[1] / "wethod_graphql"
 
 # Each layer may import itself and the layers listed for it, nothing above.
 ALLOWED = {
-    "config": {"errors"},
+    "environ": {"errors"},
+    "config": {"errors", "environ"},
     "errors": set(),
     "observe": {"config", "errors"},
     "store": {"config", "errors"},

@@ -8,7 +8,6 @@ variables), and passed down.
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import socket
 import sys
@@ -28,6 +27,7 @@ from wethod_graphql.demo.serving import add_arguments as add_demo_arguments
 from wethod_graphql.errors import ConfigError
 from wethod_graphql.observe.metrics import multiprocess_directory
 from wethod_graphql.process import listen, run
+from wethod_graphql.process.heap import freeze_startup_objects
 from wethod_graphql.process.protocol import with_header_timeout
 from wethod_graphql.schema.build import build_schema
 from wethod_graphql.server.app import create_app
@@ -240,21 +240,6 @@ def _serve_workers(
     # Each worker counts into files here; any worker's /metrics sums them.
     with multiprocess_directory(os.environ):
         return run.serve_workers(config, sock, started)
-
-
-def freeze_startup_objects(app: Starlette) -> Starlette:
-    """Exempt what start-up built from the cyclic garbage collector.
-
-    Every request leaves cycles (graphql-core's executor state) that only a
-    collection frees, and each full collection used to walk all the modules,
-    types and schema objects too: 1.3 s of CPU in 12.5 s under load, with
-    pauses up to 70 ms that made the p99. Frozen, they are skipped; they
-    live as long as the process anyway. Only `serve` does this: a process
-    that builds apps and drops them (the tests) would leak them.
-    """
-    gc.collect()
-    gc.freeze()
-    return app
 
 
 def worker_app() -> Starlette:

@@ -40,7 +40,19 @@ def sigterm_interrupts() -> Iterator[None]:
 
 
 class _Server(uvicorn.Server):
-    """uvicorn's server, minus re-raising the stop signal once shut down."""
+    """uvicorn's server, minus re-raising the stop signal once shut down, and
+    announcing itself the moment it listens."""
+
+    def __init__(self, config: uvicorn.Config, on_started: Callable[[], None]) -> None:
+        super().__init__(config)
+        self._on_started = on_started
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets=sockets)
+        # No await since uvicorn began accepting: the announcement comes
+        # before any request is handled (and logged).
+        if self.started:
+            self._on_started()
 
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:
@@ -66,27 +78,16 @@ def serve(
     requested stop, uvicorn's start-up failure status if the app's lifespan
     failed.
     """
-    server = _Server(config)
+    server = _Server(config, on_started)
     with sock, asyncio.Runner(loop_factory=config.get_loop_factory()) as runner:
-        return runner.run(_serve(server, sock, on_started))
+        return runner.run(_serve(server, sock))
 
 
-async def _serve(
-    server: uvicorn.Server, sock: socket.socket, on_started: Callable[[], None]
-) -> int:
-    async def announce() -> None:
-        # uvicorn exposes start-up only as a flag, not an event.
-        while not server.started:  # noqa: ASYNC110
-            await asyncio.sleep(0.05)
-        on_started()
-
-    announcing = asyncio.create_task(announce())
+async def _serve(server: uvicorn.Server, sock: socket.socket) -> int:
     try:
         await server.serve(sockets=[sock])
     except SystemExit as exit_:  # uvicorn's way out of a failed lifespan
         return exit_.code if isinstance(exit_.code, int) else STARTUP_FAILURE
-    finally:
-        announcing.cancel()
     return 0
 
 

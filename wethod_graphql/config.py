@@ -9,36 +9,43 @@ Nothing in the package reads the environment; `cli.py` calls
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+import math
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from starlette.datastructures import Secret
 
-from wethod_graphql.config.otel import otel_tracing
-from wethod_graphql.config.values import (
-    API_VERSION,
-    COMPANY_SLUG,
-    LOG_FORMATS,
-    LOG_LEVELS,
-    PARSERS,
-    TOKEN,
-    check,
-    env_name,
-    is_http_url,
-    is_redis_url,
-    is_slug,
-    is_token,
-    non_negative,
-    positive,
+from wethod_graphql.environ import (
+    boolean,
+    number,
+    origins,
+    otel_tracing,
+    path,
+    secret,
+    text,
+    upper,
 )
+from wethod_graphql.errors import ConfigError
 
 __all__ = ["COMPANY_SLUG", "MAX_WORKERS", "TOKEN", "Settings", "otel_tracing"]
 
+T = TypeVar("T")
+
+#: What a `Wethod-Company` value may look like (the subdomain of the company).
+COMPANY_SLUG = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
+_API_VERSION = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+#: A token goes out in a header: printable ASCII only, as a caller's must be.
+TOKEN = re.compile(r"[!-~]{1,4096}")
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+_LOG_FORMATS = ("text", "json")
 #: Server processes one `serve` may start.
 MAX_WORKERS = 64
 _ON_STORE_ERROR = ("allow", "deny")
+_REDIS_SCHEMES = ("redis", "rediss", "unix")
 #: Defaults that read better in words than as values.
 _DEFAULT_WORDS = {"graphiql_assets_dir": "the files the package ships"}
 
@@ -95,11 +102,11 @@ class Settings:
     demo: bool = field(default=False, metadata={"env": None})
 
     def __post_init__(self) -> None:
-        check(self.base_url, "WETHOD_BASE_URL", is_http_url, "an http(s) URL")
-        check(
+        _check(self.base_url, "WETHOD_BASE_URL", _is_http_url, "an http(s) URL")
+        _check(
             self.api_version,
             "WETHOD_API_VERSION",
-            lambda v: bool(API_VERSION.fullmatch(v)),
+            lambda v: bool(_API_VERSION.fullmatch(v)),
             "a date like 2024-06-15",
         )
         for name in (
@@ -112,7 +119,9 @@ class Settings:
             "header_timeout",
             "body_timeout",
         ):
-            check(getattr(self, name), env_name(name), positive, "a finite number > 0")
+            _check(
+                getattr(self, name), _env_name(name), _positive, "a finite number > 0"
+            )
         for name in (
             "retry_backoff",
             "retry_after_max",
@@ -120,10 +129,10 @@ class Settings:
             "rate_limit_requests",
             "rate_limit_upstream_calls",
         ):
-            check(
+            _check(
                 getattr(self, name),
-                env_name(name),
-                non_negative,
+                _env_name(name),
+                _non_negative,
                 "a finite number >= 0",
             )
         for name in (
@@ -137,40 +146,40 @@ class Settings:
             "keep_alive_timeout",
             "max_connections",
         ):
-            check(getattr(self, name), env_name(name), lambda v: v >= 1, ">= 1")
+            _check(getattr(self, name), _env_name(name), lambda v: v >= 1, ">= 1")
         if self.company is not None:
-            check(self.company, "WETHOD_COMPANY", is_slug, "a company slug")
+            _check(self.company, "WETHOD_COMPANY", _is_slug, "a company slug")
         if self.token is not None:
-            check(self.token, "WETHOD_TOKEN", is_token, "printable ASCII")
-        check(
+            _check(self.token, "WETHOD_TOKEN", _is_token, "printable ASCII")
+        _check(
             self.workers,
             "WETHOD_WORKERS",
             lambda v: 1 <= v <= MAX_WORKERS,
             f"1 to {MAX_WORKERS}",
         )
-        check(
-            self.rate_limit_burst, "WETHOD_RATE_LIMIT_BURST", positive, "a number > 0"
+        _check(
+            self.rate_limit_burst, "WETHOD_RATE_LIMIT_BURST", _positive, "a number > 0"
         )
-        check(
+        _check(
             self.rate_limit_on_store_error,
             "WETHOD_RATE_LIMIT_ON_STORE_ERROR",
             _ON_STORE_ERROR.__contains__,
             "allow|deny",
         )
         if self.redis_url is not None:
-            check(self.redis_url, "WETHOD_REDIS_URL", is_redis_url, "a redis:// URL")
-        check(self.log_level, "WETHOD_LOG_LEVEL", LOG_LEVELS.__contains__, "a level")
-        check(
-            self.log_format, "WETHOD_LOG_FORMAT", LOG_FORMATS.__contains__, "text|json"
+            _check(self.redis_url, "WETHOD_REDIS_URL", _is_redis_url, "a redis:// URL")
+        _check(self.log_level, "WETHOD_LOG_LEVEL", _LOG_LEVELS.__contains__, "a level")
+        _check(
+            self.log_format, "WETHOD_LOG_FORMAT", _LOG_FORMATS.__contains__, "text|json"
         )
         for origin in self.cors_origins:
-            check(origin, "WETHOD_CORS_ORIGINS", is_http_url, "http(s) origins")
+            _check(origin, "WETHOD_CORS_ORIGINS", _is_http_url, "http(s) origins")
 
     @classmethod
     def variables(cls) -> dict[str, str]:
         """Each setting read from the environment, and its variable."""
         return {
-            f.name: env_name(f.name)
+            f.name: _env_name(f.name)
             for f in dataclasses.fields(cls)
             if f.metadata.get("env", True) is not None
         }
@@ -182,7 +191,7 @@ class Settings:
         for name, env in cls.variables().items():
             raw = environ.get(env, "").strip()
             if raw:
-                values[name] = PARSERS[name](raw, env)
+                values[name] = _PARSERS[name](raw, env)
         return cls(**values, tracing=otel_tracing(environ))
 
     @classmethod
@@ -208,3 +217,83 @@ class Settings:
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)
+
+
+def _env_name(name: str) -> str:
+    return "WETHOD_" + name.upper()
+
+
+def _check(value: T, env: str, ok: Callable[[T], bool], expected: str) -> None:
+    if not ok(value):
+        raise ConfigError(f"{env}: expected {expected}, got {value!r}")
+
+
+def _positive(value: float) -> bool:
+    return 0 < value < math.inf  # False for NaN too: an unbounded wait is a bug
+
+
+def _non_negative(value: float) -> bool:
+    return 0 <= value < math.inf
+
+
+def _is_slug(value: str) -> bool:
+    return bool(COMPANY_SLUG.fullmatch(value))
+
+
+def _is_token(value: Secret) -> bool:
+    return bool(TOKEN.fullmatch(str(value)))
+
+
+def _is_http_url(value: str) -> bool:
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def _is_redis_url(value: Secret) -> bool:
+    return urlsplit(str(value)).scheme in _REDIS_SCHEMES
+
+
+_PARSERS: dict[str, Callable[[str, str], Any]] = {
+    "base_url": lambda raw, env: raw.rstrip("/"),
+    "api_version": text,
+    "company": text,
+    "token": secret,
+    "timeout": number(float),
+    "request_timeout": number(float),
+    "connect_timeout": number(float),
+    "read_timeout": number(float),
+    "retries": number(int),
+    "retry_backoff": number(float),
+    "retry_after_max": number(float),
+    "max_concurrency": number(int),
+    "max_ids": number(int),
+    "max_calls": number(int),
+    "max_depth": number(int),
+    "max_aliases": number(int),
+    "max_body": number(int),
+    "cors_origins": origins,
+    "graphiql": boolean,
+    "graphiql_assets_url": text,
+    "graphiql_assets_dir": path,
+    "graphiql_persist_headers": boolean,
+    "ready_timeout": number(float),
+    "log_level": upper,
+    "log_format": lambda raw, env: raw.lower(),
+    "workers": number(int),
+    "redis_url": lambda raw, env: Secret(raw),  # may carry a password
+    "redis_timeout": number(float),
+    "cache_ttl": number(float),
+    "rate_limit_requests": number(float),
+    "rate_limit_upstream_calls": number(float),
+    "rate_limit_burst": number(float),
+    "rate_limit_on_store_error": lambda raw, env: raw.lower(),
+    "persisted_operations": path,
+    "persisted_only": boolean,
+    "metrics": boolean,
+    "explain": boolean,
+    "trace_document": boolean,
+    "header_timeout": number(float),
+    "body_timeout": number(float),
+    "keep_alive_timeout": number(int),
+    "max_connections": number(int),
+}
