@@ -28,6 +28,7 @@ from wethod_graphql.upstream.failures import (
     outcome,
     transport_failure,
 )
+from wethod_graphql.upstream.includes import check_includes, require_included
 from wethod_graphql.upstream.listing import ListQuery, parse_page
 from wethod_graphql.upstream.records import (
     ClientRecord,
@@ -102,7 +103,7 @@ class UpstreamClient:
         `extensions.upstream` (explain); the caller may add to it meanwhile.
         """
         number = parse_id(item_id, resource)
-        _check_includes(resource, include)
+        check_includes(resource, include)
         headers = caller.headers()
         params = {"deleted": deleted.value}
         if include:
@@ -123,6 +124,7 @@ class UpstreamClient:
             raise UpstreamUnavailable(
                 f"The Wethod API answered for another {resource.noun.lower()}."
             )
+        require_included(resource, (record,), include)
         return record
 
     async def list(
@@ -141,14 +143,16 @@ class UpstreamClient:
         unfiltered = {c.field for c in query.conditions} - resource.filters
         if unfiltered:
             raise InputError(f"No filter on {', '.join(sorted(unfiltered))}.")
-        _check_includes(resource, include)
+        check_includes(resource, include)
         headers = caller.headers()
         params = query.params(include, deleted)
         subject = (resource, f"The {resource.name}")
         body = await self._get_json(
             resource.path, params, headers, subject, deadline, resource.path, None
         )
-        return parse_page(resource.record, body, query.limit)
+        records = parse_page(resource.record, body, query.limit)
+        require_included(resource, records, include)
+        return records
 
     async def get_client(
         self,
@@ -291,9 +295,3 @@ class UpstreamClient:
                 raise
             call.attempt_ended(status)
             return status, retry_after, body
-
-
-def _check_includes(resource: Resource, include: frozenset[str]) -> None:
-    unknown = include - resource.includes
-    if unknown:
-        raise InputError(f"Unknown relation(s): {', '.join(sorted(unknown))}.")
