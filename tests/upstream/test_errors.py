@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 
+import orjson
 import pytest
 
 from wethod_graphql.demo import (
@@ -30,6 +31,8 @@ from wethod_graphql.errors import (
     UpstreamUnavailable,
 )
 from wethod_graphql.upstream import UpstreamClient
+from wethod_graphql.upstream.failures import MAX_FAILURE_CHARS, MAX_FAILURES
+from wethod_graphql.upstream.resources import CLIENTS
 
 from .conftest import answering, caller, over_loopback
 
@@ -210,3 +213,32 @@ async def test_502_503_504_after_every_attempt_are_unavailable(
     assert (caught.value.status, caught.value.key) == (status, key)
     assert_clean(caught.value)
     assert [r.status for r in demo.client_requests()] == [status] * 3
+
+
+@pytest.mark.parametrize("key", ["k" * 65, "", "a b", "key\nforged", "k" * 5000])
+async def test_a_key_that_is_not_one_is_dropped(key: str) -> None:
+    async with answering(404, orjson.dumps({"key": key})) as (upstream, _):
+        with pytest.raises(NotFound) as caught:
+            await upstream.get(CLIENTS, 1, caller())
+    assert caught.value.key is None
+
+
+async def test_a_key_of_64_safe_characters_is_kept() -> None:
+    key = "a.B-9_" + "k" * 58
+    async with answering(404, orjson.dumps({"key": key})) as (upstream, _):
+        with pytest.raises(NotFound) as caught:
+            await upstream.get(CLIENTS, 1, caller())
+    assert caught.value.key == key
+
+
+async def test_failures_are_bounded_in_number_and_length() -> None:
+    huge = {"field": "f" * 5000, "message": "m" * 20_000}
+    body = orjson.dumps({"key": "invalid_data", "failures": [huge] * 80})
+    async with answering(400, body) as (upstream, _):
+        with pytest.raises(UpstreamBadRequest) as caught:
+            await upstream.get(CLIENTS, 1, caller())
+    failures = caught.value.failures
+    assert len(failures) == MAX_FAILURES
+    assert failures[0] == Failure(
+        "f" * (MAX_FAILURE_CHARS - 1) + "…", "m" * (MAX_FAILURE_CHARS - 1) + "…"
+    )
