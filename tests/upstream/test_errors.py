@@ -83,7 +83,7 @@ async def test_each_4xx_maps_to_its_exception_and_is_never_retried(
     # Set to fail every attempt there could be: only one may happen.
     demo.faults.fail(1, status, times=3)
     with pytest.raises(UpstreamError) as caught:
-        await upstream.get_client(1, caller())
+        await upstream.get(CLIENTS, 1, caller())
     error = caught.value
     assert type(error) is kind
     assert (error.status, error.key) == (status, key)
@@ -100,7 +100,7 @@ async def test_real_401_for_a_token_the_api_does_not_know(
 ) -> None:
     headers = {"authorization": "Bearer nope", "wethod-company": DEMO_COMPANY}
     with pytest.raises(Unauthenticated) as caught:
-        await upstream.get_client(1, caller(headers))
+        await upstream.get(CLIENTS, 1, caller(headers))
     assert (caught.value.status, caught.value.key) == (401, "unauthorized")
     assert_clean(caught.value)
     assert [r.status for r in demo.requests] == [401]
@@ -118,7 +118,7 @@ async def test_real_403(
     upstream: UpstreamClient, demo: DemoApi, headers: dict[str, str]
 ) -> None:
     with pytest.raises(Forbidden) as caught:
-        await upstream.get_client(1, caller(headers))
+        await upstream.get(CLIENTS, 1, caller(headers))
     assert (caught.value.status, caught.value.key) == (403, "forbidden")
     assert_clean(caught.value)
     assert [r.status for r in demo.requests] == [403]
@@ -129,7 +129,7 @@ async def test_real_404_for_a_missing_or_filtered_out_client(
     upstream: UpstreamClient, demo: DemoApi, client_id: int, deleted: str
 ) -> None:
     with pytest.raises(NotFound) as caught:
-        await upstream.get_client(client_id, caller())
+        await upstream.get(CLIENTS, client_id, caller())
     assert (caught.value.status, caught.value.key) == (404, "not_found")
     assert_clean(caught.value)
     assert [(r.query["deleted"], r.status) for r in demo.requests] == [(deleted, 404)]
@@ -150,7 +150,7 @@ async def test_400_failures_are_kept_field_and_message_only(demo: DemoApi) -> No
     }
     async with answering(400, json.dumps(body).encode()) as (upstream, _):
         with pytest.raises(UpstreamBadRequest) as caught:
-            await upstream.get_client(1, caller())
+            await upstream.get(CLIENTS, 1, caller())
     assert caught.value.failures == (
         Failure("include", "Unknown relation."),
         Failure("deleted", ""),
@@ -169,7 +169,7 @@ async def test_an_error_body_that_is_not_the_contracts_still_maps_by_status(
 ) -> None:
     async with answering(404, body) as (upstream, _):
         with pytest.raises(NotFound) as caught:
-            await upstream.get_client(1, caller())
+            await upstream.get(CLIENTS, 1, caller())
     assert (caught.value.status, caught.value.key) == (404, None)
 
 
@@ -177,7 +177,7 @@ async def test_429_after_every_attempt_is_rate_limited(demo: DemoApi) -> None:
     demo.faults.fail(1, 429, times=3)
     async with over_loopback(demo) as (upstream, _):
         with pytest.raises(RateLimited) as caught:
-            await upstream.get_client(1, caller())
+            await upstream.get(CLIENTS, 1, caller())
     error = caught.value
     assert (error.status, error.key, error.retry_after) == (
         429,
@@ -193,7 +193,7 @@ async def test_500_is_unavailable_and_not_retried(
 ) -> None:
     demo.faults.fail(1, 500, times=3)
     with pytest.raises(UpstreamUnavailable) as caught:
-        await upstream.get_client(1, caller())
+        await upstream.get(CLIENTS, 1, caller())
     assert (caught.value.status, caught.value.key) == (500, "internal_error")
     assert caught.value.code == "UPSTREAM_UNAVAILABLE"
     assert_clean(caught.value)
@@ -209,7 +209,7 @@ async def test_502_503_504_after_every_attempt_are_unavailable(
 ) -> None:
     demo.faults.fail(1, status, times=3)
     with pytest.raises(UpstreamUnavailable) as caught:
-        await upstream.get_client(1, caller())
+        await upstream.get(CLIENTS, 1, caller())
     assert (caught.value.status, caught.value.key) == (status, key)
     assert_clean(caught.value)
     assert [r.status for r in demo.client_requests()] == [status] * 3

@@ -1,7 +1,7 @@
 """The REST boundary: aiohttp in, typed records and `errors` out; knows no GraphQL."""
 
 from wethod_graphql.upstream.caller import Caller
-from wethod_graphql.upstream.client import CLIENT_INCLUDES, UpstreamClient
+from wethod_graphql.upstream.client import UpstreamClient
 from wethod_graphql.upstream.http import create_session
 from wethod_graphql.upstream.records import (
     ClientRecord,
@@ -11,7 +11,6 @@ from wethod_graphql.upstream.records import (
 from wethod_graphql.upstream.resources import parse_client_id
 
 __all__ = [
-    "CLIENT_INCLUDES",
     "Caller",
     "ClientRecord",
     "Deleted",

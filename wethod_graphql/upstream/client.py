@@ -31,16 +31,12 @@ from wethod_graphql.upstream.failures import (
 from wethod_graphql.upstream.includes import check_includes, require_included
 from wethod_graphql.upstream.listing import ListQuery, parse_page
 from wethod_graphql.upstream.records import (
-    ClientRecord,
     Deleted,
     RecordError,
     parse_record,
 )
-from wethod_graphql.upstream.resources import CLIENTS, Resource, parse_id
+from wethod_graphql.upstream.resources import Resource, parse_id
 from wethod_graphql.upstream.retry import RETRYABLE_STATUSES, RetryPolicy
-
-#: Relations `GET /api/clients/{id}` can embed, in dot-notation.
-CLIENT_INCLUDES = CLIENTS.includes
 
 #: Response paths a call's answer goes into (explain); `list` is a method here.
 Served = list[ResponsePath]
@@ -153,37 +149,6 @@ class UpstreamClient:
         records = parse_page(resource.record, body, query.limit)
         require_included(resource, records, include)
         return records
-
-    async def get_client(
-        self,
-        client_id: int | str,
-        caller: Caller,
-        *,
-        include: frozenset[str] = frozenset(),
-        deleted: Deleted = Deleted.EXCLUDE,
-        deadline: float | None = None,
-    ) -> ClientRecord:
-        """`GET /api/clients/{id}`, with `include` relations embedded."""
-        record: ClientRecord = await self.get(
-            CLIENTS,
-            client_id,
-            caller,
-            include=include,
-            deleted=deleted,
-            deadline=deadline,
-        )
-        return record
-
-    async def list_clients(
-        self,
-        query: ListQuery,
-        caller: Caller,
-        *,
-        include: frozenset[str] = frozenset(),
-        deleted: Deleted = Deleted.EXCLUDE,
-    ) -> tuple[ClientRecord, ...]:
-        """`GET /api/clients`: one page, `include` relations embedded."""
-        return await self.list(CLIENTS, query, caller, include=include, deleted=deleted)
 
     async def ping(self) -> bool:
         """Whether the upstream answers HTTP at all (any status), quickly."""
