@@ -24,7 +24,7 @@ from wethod_graphql.errors import InputError
 from wethod_graphql.observe.observer import NO_OBSERVER, Observer
 from wethod_graphql.resolvers.context import Context
 from wethod_graphql.schema.clients import Client
-from wethod_graphql.schema.entities import check_count, entity_key
+from wethod_graphql.schema.entities import check_count, entity_key, entity_keys
 from wethod_graphql.schema.errors import (
     ErrorCodes,
     log_errors,
@@ -96,9 +96,7 @@ class WethodSchema(strawberry.federation.Schema):
         ]
         super().__init__(*args, **kwargs)
         #: `__typename` -> the key field, for each entity type.
-        self.entity_keys = {
-            r.type_name: r.entity_key for r in resources if r.entity_key
-        }
+        self.entity_keys = entity_keys(resources)
         if (
             self.directives
             or self.config.enable_experimental_incremental_execution
