@@ -59,9 +59,11 @@ CACHE_INVALID_CHARS = 2 * 1024
 class WethodSchema(strawberry.federation.Schema):
     """A federation v2 schema that logs by severity and checks representations.
 
-    An operation text seen before runs straight on graphql-core's executor
-    (with Strawberry's executor class, so resolvers see the same `info`);
-    see `schema.operations`. What only Strawberry's full path knows how to
+    An operation text seen before is not parsed or validated again (see
+    `schema.operations`): its compiled execution plan runs first
+    (`schema.plans`), and what no plan answers runs on graphql-core's
+    executor (with Strawberry's executor class, so resolvers see the same
+    `info`). What only Strawberry's full path knows how to
     refuse (no query, an ambiguous or unknown operation name, an operation
     type the transport forbids) still takes that path.
     """
