@@ -47,8 +47,10 @@ _is_awaitable = cast(
     "Callable[[Any], TypeGuard[Awaitable[Any]]]", optimized_is_awaitable
 )
 
-#: Characters of operation texts kept parsed and validated: at 100 to 200
-#: bytes of syntax tree per character, at most some 25 MiB per process.
+#: Characters of operation texts kept parsed and validated, the shapes their
+#: plans keep charged in too (`schema.operations`): at 100 to 200 bytes per
+#: character, at most some 25 MiB per process. Filled with texts whose plans
+#: keep the most shapes allowed, it held 16 MiB (`bench/plan_shapes.py`).
 CACHE_CHARS = 128 * 1024
 #: A longer valid text is prepared for its request only, never kept.
 CACHE_TEXT_CHARS = 16 * 1024
