@@ -48,9 +48,10 @@ _is_awaitable = cast(
 )
 
 #: Characters of operation texts kept parsed and validated, the shapes their
-#: plans keep charged in too (`schema.operations`): at 100 to 200 bytes per
-#: character, at most some 25 MiB per process. Filled with texts whose plans
-#: keep the most shapes allowed, it held 16 MiB (`bench/plan_shapes.py`).
+#: plans keep charged in too (`schema.operations`). Full, it held 11 to 14 MiB
+#: of ordinary operations, 34 MiB of invalid one-letter-field texts
+#: (`bench/memory --cache`) and 16 MiB of the texts keeping the most plan
+#: shapes (`bench/plan_shapes.py`).
 CACHE_CHARS = 128 * 1024
 #: A longer valid text is prepared for its request only, never kept.
 CACHE_TEXT_CHARS = 16 * 1024

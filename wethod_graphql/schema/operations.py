@@ -11,7 +11,8 @@ client repeating a typo costs a look-up, not another parse. Long invalid
 texts are not kept: junk must not push the valid operations out.
 
 Memory is bounded by the characters of the texts kept, not by their number:
-a parsed document takes 100 to 200 bytes per character of its text, and one
+a parsed document takes 100 to 200 bytes per character of its text (up to
+some 270 for invalid texts of one-letter fields), and one
 valid operation may be tens of kilobytes long. What a text's plans keep
 later (a shape per set of directive values, see `schema.plans`) is charged
 to the same budget, converted to characters (`Charge`), and leaves with the
