@@ -47,11 +47,9 @@ _is_awaitable = cast(
     "Callable[[Any], TypeGuard[Awaitable[Any]]]", optimized_is_awaitable
 )
 
-#: Characters of operation texts kept parsed and validated, the shapes their
-#: plans keep charged in too (`schema.operations`). Full, it held 11 to 14 MiB
-#: of ordinary operations, 34 MiB of invalid one-letter-field texts
-#: (`bench/memory --cache`) and 16 MiB of the texts keeping the most plan
-#: shapes (`bench/plan_shapes.py`).
+#: Characters of operation texts kept, their plans' shapes charged in too
+#: (`schema.operations`). Full: 11 to 34 MiB (`bench/memory --cache`), 16 MiB
+#: of the texts keeping the most shapes (`bench/plan_shapes.py`).
 CACHE_CHARS = 128 * 1024
 #: A longer valid text is prepared for its request only, never kept.
 CACHE_TEXT_CHARS = 16 * 1024
