@@ -28,7 +28,6 @@ from wethod_graphql.demo import params as demo_params
 from wethod_graphql.demo.data import DATASETS
 from wethod_graphql.demo.resources import CLIENTS as DEMO_CLIENTS
 from wethod_graphql.schema.build import build_schema
-from wethod_graphql.upstream import CLIENT_INCLUDES
 from wethod_graphql.upstream.filters import OPERATORS
 from wethod_graphql.upstream.records import ClientRecord, ExternalIdentifierRecord
 from wethod_graphql.upstream.resources import (
@@ -243,7 +242,7 @@ def test_includes_are_the_contracts_relations(resource: Resource) -> None:
 
 
 def test_the_clients_includes_are_the_demos() -> None:
-    relations = set(CLIENT_INCLUDES)
+    relations = set(CLIENTS.includes)
     assert relations == set(DEMO_CLIENTS.relations), NAMED
     include = _parameter("/api/clients/{id}", "include")["schema"]["example"]
     assert include in relations, NAMED

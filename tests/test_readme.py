@@ -10,7 +10,7 @@ from graphql import OperationDefinitionNode, parse, print_ast, validate
 
 from tests.conftest import Service
 from wethod_graphql.schema.build import build_schema
-from wethod_graphql.server.view import DEMO_OPERATION
+from wethod_graphql.server.graphiql import DEMO_OPERATION
 
 README = (Path(__file__).parents[1] / "README.md").read_text()
 

@@ -14,8 +14,7 @@ from collections.abc import Mapping, Sequence
 
 from wethod_graphql import __version__
 from wethod_graphql.config import Settings
-from wethod_graphql.server.graphiql import assets_source
-from wethod_graphql.server.view import graphiql_options
+from wethod_graphql.server.graphiql import assets_source, graphiql_options
 
 log = logging.getLogger("wethod_graphql.startup")
 

@@ -15,7 +15,7 @@ from wethod_graphql.resolvers.lookahead import (
     relations_of,
 )
 from wethod_graphql.schema.build import build_schema
-from wethod_graphql.upstream import CLIENT_INCLUDES, ClientRecord
+from wethod_graphql.upstream import ClientRecord
 from wethod_graphql.upstream.resources import CLIENTS, Relation, Resource
 
 SCHEMA = build_schema()._schema
@@ -131,7 +131,7 @@ def registry_paths(type_name: str, prefix: str = "", depth: int = 4) -> set[str]
 
 
 def test_every_relation_is_an_include_the_upstream_accepts() -> None:
-    assert registry_paths("Client") == CLIENT_INCLUDES
+    assert registry_paths("Client") == CLIENTS.includes
 
 
 def test_steps_are_derived_from_a_resources_description() -> None:

@@ -243,6 +243,7 @@ def _cursor(plain: str) -> str:
         {"first": 0},
         {"first": -1},
         {"first": 101},
+        {"after": ""},
         {"after": "not a cursor!"},
         {"after": "x" * 65},
         {"after": _cursor("v1:5")},

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 from starlette.responses import Response, StreamingResponse
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from tests.conftest import DEMO_HEADERS, Service
 from wethod_graphql.server.app import GZIP_MIN_BYTES
@@ -137,3 +137,24 @@ async def test_streams_and_encoded_bodies_pass_through() -> None:
     headers, body = await run(GzipMiddleware(encoded, GZIP_MIN_BYTES, 6))
     assert headers["content-encoding"] == "br"
     assert body == big
+
+
+async def test_a_message_other_than_a_body_follows_the_held_start() -> None:
+    start: Message = {"type": "http.response.start", "status": 200, "headers": []}
+    other: Message = {"type": "http.response.pathsend", "path": "/some/file"}
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        await send(start)
+        await send(other)
+
+    sent: list[Message] = []
+
+    async def record(message: Message) -> None:
+        sent.append(message)
+
+    async def nothing() -> Message:
+        return {"type": "http.disconnect"}  # pragma: no cover - never asked
+
+    scope: Scope = {"type": "http", "headers": [(b"accept-encoding", b"gzip")]}
+    await GzipMiddleware(app, minimum_size=1, level=6)(scope, nothing, record)
+    assert sent == [start, other]

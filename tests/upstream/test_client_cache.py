@@ -27,6 +27,7 @@ from wethod_graphql.server.app import create_app
 from wethod_graphql.store.memory import MemoryStore
 from wethod_graphql.upstream import Caller, UpstreamClient, create_session
 from wethod_graphql.upstream.cache import RecordCache
+from wethod_graphql.upstream.resources import CLIENTS
 
 NAMES = '{ clients(ids: ["1", "2"]) { id corporateName } }'
 
@@ -190,9 +191,9 @@ async def test_each_hit_is_reported_with_the_call_it_spared(demo: DemoApi) -> No
         settings = fast_settings(base_url=base_url)
         async with create_session(settings) as session:
             client = UpstreamClient(session, settings, cache=cache)
-            first = await client.get_client(1, caller)
+            first = await client.get(CLIENTS, 1, caller)
             assert hits == []
-            second = await client.get_client(1, caller)
+            second = await client.get(CLIENTS, 1, caller)
     assert first == second
     assert hits == [("/api/clients/1", {"deleted": "exclude"}, None)]
     assert [r.client_id for r in demo.client_requests()] == [1]

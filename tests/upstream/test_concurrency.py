@@ -6,6 +6,7 @@ import asyncio
 
 from wethod_graphql.demo import DemoApi
 from wethod_graphql.upstream import Deleted, UpstreamClient
+from wethod_graphql.upstream.resources import CLIENTS
 
 from .conftest import caller, over_loopback
 
@@ -17,7 +18,7 @@ async def _many(upstream: UpstreamClient) -> list[int]:
     ids = [1 + n % 60 for n in range(CALLS)]
     records = await asyncio.gather(
         *(
-            upstream.get_client(client_id, caller(), deleted=Deleted.INCLUDE)
+            upstream.get(CLIENTS, client_id, caller(), deleted=Deleted.INCLUDE)
             for client_id in ids
         )
     )

@@ -12,6 +12,7 @@ import pytest
 
 from tests.conftest import DEMO_HEADERS, fast_settings, upstream_client
 from wethod_graphql.demo import GLOBEX_COMPANY, GLOBEX_TOKEN, DemoApi
+from wethod_graphql.upstream.resources import CLIENTS
 
 from .conftest import caller
 
@@ -35,7 +36,7 @@ async def test_no_cookie_is_kept_by_the_production_session(
     by_name = loopback.replace("127.0.0.1", "localhost")
     async with upstream_client(fast_settings(base_url=by_name)) as upstream:
         for _ in range(rounds):
-            await upstream.get_client(1, caller(DEMO_HEADERS))
-            await upstream.get_client(1, caller(GLOBEX))
+            await upstream.get(CLIENTS, 1, caller(DEMO_HEADERS))
+            await upstream.get(CLIENTS, 1, caller(GLOBEX))
     assert len(demo.client_requests()) == 2 * rounds
     assert all("cookie" not in r.headers for r in demo.client_requests())

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 
+import orjson
 import pytest
 
 from wethod_graphql.demo import (
@@ -30,6 +31,8 @@ from wethod_graphql.errors import (
     UpstreamUnavailable,
 )
 from wethod_graphql.upstream import UpstreamClient
+from wethod_graphql.upstream.failures import MAX_FAILURE_CHARS, MAX_FAILURES
+from wethod_graphql.upstream.resources import CLIENTS
 
 from .conftest import answering, caller, over_loopback
 
@@ -80,7 +83,7 @@ async def test_each_4xx_maps_to_its_exception_and_is_never_retried(
     # Set to fail every attempt there could be: only one may happen.
     demo.faults.fail(1, status, times=3)
     with pytest.raises(UpstreamError) as caught:
-        await upstream.get_client(1, caller())
+        await upstream.get(CLIENTS, 1, caller())
     error = caught.value
     assert type(error) is kind
     assert (error.status, error.key) == (status, key)
@@ -97,7 +100,7 @@ async def test_real_401_for_a_token_the_api_does_not_know(
 ) -> None:
     headers = {"authorization": "Bearer nope", "wethod-company": DEMO_COMPANY}
     with pytest.raises(Unauthenticated) as caught:
-        await upstream.get_client(1, caller(headers))
+        await upstream.get(CLIENTS, 1, caller(headers))
     assert (caught.value.status, caught.value.key) == (401, "unauthorized")
     assert_clean(caught.value)
     assert [r.status for r in demo.requests] == [401]
@@ -115,7 +118,7 @@ async def test_real_403(
     upstream: UpstreamClient, demo: DemoApi, headers: dict[str, str]
 ) -> None:
     with pytest.raises(Forbidden) as caught:
-        await upstream.get_client(1, caller(headers))
+        await upstream.get(CLIENTS, 1, caller(headers))
     assert (caught.value.status, caught.value.key) == (403, "forbidden")
     assert_clean(caught.value)
     assert [r.status for r in demo.requests] == [403]
@@ -126,7 +129,7 @@ async def test_real_404_for_a_missing_or_filtered_out_client(
     upstream: UpstreamClient, demo: DemoApi, client_id: int, deleted: str
 ) -> None:
     with pytest.raises(NotFound) as caught:
-        await upstream.get_client(client_id, caller())
+        await upstream.get(CLIENTS, client_id, caller())
     assert (caught.value.status, caught.value.key) == (404, "not_found")
     assert_clean(caught.value)
     assert [(r.query["deleted"], r.status) for r in demo.requests] == [(deleted, 404)]
@@ -147,7 +150,7 @@ async def test_400_failures_are_kept_field_and_message_only(demo: DemoApi) -> No
     }
     async with answering(400, json.dumps(body).encode()) as (upstream, _):
         with pytest.raises(UpstreamBadRequest) as caught:
-            await upstream.get_client(1, caller())
+            await upstream.get(CLIENTS, 1, caller())
     assert caught.value.failures == (
         Failure("include", "Unknown relation."),
         Failure("deleted", ""),
@@ -166,7 +169,7 @@ async def test_an_error_body_that_is_not_the_contracts_still_maps_by_status(
 ) -> None:
     async with answering(404, body) as (upstream, _):
         with pytest.raises(NotFound) as caught:
-            await upstream.get_client(1, caller())
+            await upstream.get(CLIENTS, 1, caller())
     assert (caught.value.status, caught.value.key) == (404, None)
 
 
@@ -174,7 +177,7 @@ async def test_429_after_every_attempt_is_rate_limited(demo: DemoApi) -> None:
     demo.faults.fail(1, 429, times=3)
     async with over_loopback(demo) as (upstream, _):
         with pytest.raises(RateLimited) as caught:
-            await upstream.get_client(1, caller())
+            await upstream.get(CLIENTS, 1, caller())
     error = caught.value
     assert (error.status, error.key, error.retry_after) == (
         429,
@@ -190,7 +193,7 @@ async def test_500_is_unavailable_and_not_retried(
 ) -> None:
     demo.faults.fail(1, 500, times=3)
     with pytest.raises(UpstreamUnavailable) as caught:
-        await upstream.get_client(1, caller())
+        await upstream.get(CLIENTS, 1, caller())
     assert (caught.value.status, caught.value.key) == (500, "internal_error")
     assert caught.value.code == "UPSTREAM_UNAVAILABLE"
     assert_clean(caught.value)
@@ -206,7 +209,36 @@ async def test_502_503_504_after_every_attempt_are_unavailable(
 ) -> None:
     demo.faults.fail(1, status, times=3)
     with pytest.raises(UpstreamUnavailable) as caught:
-        await upstream.get_client(1, caller())
+        await upstream.get(CLIENTS, 1, caller())
     assert (caught.value.status, caught.value.key) == (status, key)
     assert_clean(caught.value)
     assert [r.status for r in demo.client_requests()] == [status] * 3
+
+
+@pytest.mark.parametrize("key", ["k" * 65, "", "a b", "key\nforged", "k" * 5000])
+async def test_a_key_that_is_not_one_is_dropped(key: str) -> None:
+    async with answering(404, orjson.dumps({"key": key})) as (upstream, _):
+        with pytest.raises(NotFound) as caught:
+            await upstream.get(CLIENTS, 1, caller())
+    assert caught.value.key is None
+
+
+async def test_a_key_of_64_safe_characters_is_kept() -> None:
+    key = "a.B-9_" + "k" * 58
+    async with answering(404, orjson.dumps({"key": key})) as (upstream, _):
+        with pytest.raises(NotFound) as caught:
+            await upstream.get(CLIENTS, 1, caller())
+    assert caught.value.key == key
+
+
+async def test_failures_are_bounded_in_number_and_length() -> None:
+    huge = {"field": "f" * 5000, "message": "m" * 20_000}
+    body = orjson.dumps({"key": "invalid_data", "failures": [huge] * 80})
+    async with answering(400, body) as (upstream, _):
+        with pytest.raises(UpstreamBadRequest) as caught:
+            await upstream.get(CLIENTS, 1, caller())
+    failures = caught.value.failures
+    assert len(failures) == MAX_FAILURES
+    assert failures[0] == Failure(
+        "f" * (MAX_FAILURE_CHARS - 1) + "…", "m" * (MAX_FAILURE_CHARS - 1) + "…"
+    )

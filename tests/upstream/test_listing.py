@@ -1,4 +1,4 @@
-"""`list_clients`: the list call's query string, its checks and its body."""
+"""`list` of the clients: the list call's query string, its checks and its body."""
 
 from __future__ import annotations
 
@@ -24,7 +24,8 @@ async def test_a_page_is_one_get_with_every_parameter(demo: DemoApi) -> None:
     since = datetime(2022, 1, 1, tzinfo=UTC)
     query = ListQuery(5, 10, (Condition("updated_at", "gte", (since,)),))
     async with over_loopback(demo) as (upstream, recorder):
-        records = await upstream.list_clients(
+        records = await upstream.list(
+            CLIENTS,
             query,
             caller(),
             include=frozenset({"externalIdentifiers"}),
@@ -50,7 +51,7 @@ async def test_a_filter_the_resource_lacks_fails_before_any_request(
 ) -> None:
     query = ListQuery(1, conditions=(Condition("created_at", "eq", (NOON,)),))
     with pytest.raises(InputError, match="No filter on created_at"):
-        await upstream.list_clients(query, caller())
+        await upstream.list(CLIENTS, query, caller())
     assert demo.requests == []
 
 
@@ -67,8 +68,8 @@ async def test_unknown_include_fails_before_any_request(
     upstream: UpstreamClient, demo: DemoApi
 ) -> None:
     with pytest.raises(InputError, match="group"):
-        await upstream.list_clients(
-            ListQuery(1), caller(), include=frozenset({"group"})
+        await upstream.list(
+            CLIENTS, ListQuery(1), caller(), include=frozenset({"group"})
         )
     assert demo.requests == []
 
@@ -146,4 +147,4 @@ async def test_a_list_longer_than_asked_is_unavailable() -> None:
     body = json.dumps([{"id": 1}, {"id": 2}]).encode()
     async with answering(200, body) as (upstream, _):
         with pytest.raises(UpstreamUnavailable, match="unexpected list"):
-            await upstream.list_clients(ListQuery(1), caller())
+            await upstream.list(CLIENTS, ListQuery(1), caller())

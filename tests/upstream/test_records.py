@@ -23,7 +23,8 @@ from wethod_graphql.upstream import (
     ExternalIdentifierRecord,
     UpstreamClient,
 )
-from wethod_graphql.upstream.records import RecordError, parse_client
+from wethod_graphql.upstream.records import RecordError, parse_record
+from wethod_graphql.upstream.resources import CLIENTS
 
 from .conftest import answering, caller, over_loopback
 
@@ -108,8 +109,8 @@ async def test_every_field_of_every_demo_client_is_parsed(demo: DemoApi) -> None
     )
     async with over_loopback(demo) as (upstream, _):
         for client_id, client in source.items():
-            record = await upstream.get_client(
-                client_id, caller(), include=INCLUDE, deleted=Deleted.INCLUDE
+            record = await upstream.get(
+                CLIENTS, client_id, caller(), include=INCLUDE, deleted=Deleted.INCLUDE
             )
             _assert_same(record, client, client_fields)
             assert record.external_identifiers is not None
@@ -122,7 +123,7 @@ async def test_every_field_of_every_demo_client_is_parsed(demo: DemoApi) -> None
 
 
 async def test_types_of_a_demo_client(upstream: UpstreamClient) -> None:
-    record = await upstream.get_client(9, caller(), include=INCLUDE)
+    record = await upstream.get(CLIENTS, 9, caller(), include=INCLUDE)
     assert isinstance(record.created_at, datetime)
     assert record.created_at.utcoffset() == timedelta(0)
     assert type(record.intent_date) is date
@@ -138,19 +139,19 @@ async def test_types_of_a_demo_client(upstream: UpstreamClient) -> None:
 async def test_without_the_include_external_identifiers_is_none(
     upstream: UpstreamClient,
 ) -> None:
-    record = await upstream.get_client(1, caller())
+    record = await upstream.get(CLIENTS, 1, caller())
     assert record.external_identifiers is None
-    with_none = await upstream.get_client(2, caller(), include=INCLUDE)
+    with_none = await upstream.get(CLIENTS, 2, caller(), include=INCLUDE)
     assert with_none.external_identifiers == ()
 
 
 async def test_a_client_with_every_field_null(upstream: UpstreamClient) -> None:
-    record = await upstream.get_client(45, caller(), include=INCLUDE)
+    record = await upstream.get(CLIENTS, 45, caller(), include=INCLUDE)
     assert record == ClientRecord(id=45, external_identifiers=())
 
 
 def test_every_contract_field_is_parsed_and_unknown_ones_ignored() -> None:
-    record = parse_client(FULL_BODY)
+    record = parse_record(ClientRecord, FULL_BODY)
     assert record == ClientRecord(
         id=9,
         created_at=datetime(2021, 3, 10, 8, 37, 0, 137000, tzinfo=UTC),
@@ -207,9 +208,9 @@ def test_every_contract_field_is_parsed_and_unknown_ones_ignored() -> None:
 
 
 def test_absent_and_null_fields_are_none() -> None:
-    assert parse_client({"id": 3}) == ClientRecord(id=3)
+    assert parse_record(ClientRecord, {"id": 3}) == ClientRecord(id=3)
     nulls = {name: None for name in FULL_BODY}
-    assert parse_client({**nulls, "id": 3}) == ClientRecord(id=3)
+    assert parse_record(ClientRecord, {**nulls, "id": 3}) == ClientRecord(id=3)
 
 
 def _with(**changes: object) -> dict[str, Any]:
@@ -255,7 +256,7 @@ WRONG_BODIES: dict[str, object] = {
 @pytest.mark.parametrize("body", WRONG_BODIES.values(), ids=WRONG_BODIES.keys())
 def test_a_wrong_type_is_a_record_error(body: object) -> None:
     with pytest.raises(RecordError):
-        parse_client(body)
+        parse_record(ClientRecord, body)
 
 
 @pytest.mark.parametrize("body", WRONG_BODIES.values(), ids=WRONG_BODIES.keys())
@@ -264,7 +265,7 @@ async def test_a_body_of_the_wrong_shape_is_unavailable_and_not_retried(
 ) -> None:
     async with answering(200, json.dumps(body).encode()) as (up, recorder):
         with pytest.raises(UpstreamUnavailable) as caught:
-            await up.get_client(9, caller())
+            await up.get(CLIENTS, 9, caller())
     assert caught.value.status is None
     assert isinstance(caught.value.__cause__, RecordError)
     assert recorder.attempts == 1
@@ -274,7 +275,7 @@ async def test_a_body_for_another_client_is_unavailable() -> None:
     body = json.dumps({**FULL_BODY, "id": 2}).encode()
     async with answering(200, body) as (up, _):
         with pytest.raises(UpstreamUnavailable, match="another client"):
-            await up.get_client(9, caller())
+            await up.get(CLIENTS, 9, caller())
 
 
 @pytest.mark.parametrize(
@@ -284,7 +285,7 @@ async def test_a_body_for_another_client_is_unavailable() -> None:
 async def test_invalid_json_is_unavailable(content: bytes) -> None:
     async with answering(200, content) as (up, _):
         with pytest.raises(UpstreamUnavailable, match="invalid JSON"):
-            await up.get_client(9, caller())
+            await up.get(CLIENTS, 9, caller())
 
 
 @pytest.mark.parametrize("shape", ["not_json", "wrong_shape"])
@@ -293,19 +294,19 @@ async def test_the_demos_invalid_bodies_are_unavailable(
 ) -> None:
     demo.faults.invalid_body(1, shape=shape)  # type: ignore[arg-type]
     with pytest.raises(UpstreamUnavailable) as caught:
-        await upstream.get_client(1, caller())
+        await upstream.get(CLIENTS, 1, caller())
     assert caught.value.code == "UPSTREAM_UNAVAILABLE"
     # A 200 with a broken body is not tried again.
     assert [r.status for r in demo.client_requests()] == [200]
     # The next call, without the fault, is fine.
-    assert (await upstream.get_client(1, caller())).id == 1
+    assert (await upstream.get(CLIENTS, 1, caller())).id == 1
 
 
 async def test_invalid_json_over_loopback(demo: DemoApi, loopback: str) -> None:
     demo.faults.invalid_body(1)
     async with upstream_client(fast_settings(base_url=loopback)) as upstream:
         with pytest.raises(UpstreamUnavailable, match="invalid JSON"):
-            await upstream.get_client(1, caller())
+            await upstream.get(CLIENTS, 1, caller())
 
 
 @pytest.mark.parametrize(
@@ -322,4 +323,4 @@ def test_integers_out_of_the_contract_range_are_refused(
     body: dict[str, object],
 ) -> None:
     with pytest.raises(RecordError):
-        parse_client(body)
+        parse_record(ClientRecord, body)

@@ -26,7 +26,6 @@ from wethod_graphql.errors import (
     UpstreamBadRequest,
 )
 from wethod_graphql.upstream import (
-    CLIENT_INCLUDES,
     Caller,
     ClientRecord,
     Deleted,
@@ -107,8 +106,8 @@ async def test_exact_request_for_each_include_and_filter(
 ) -> None:
     client_id = FILTER_IDS[deleted]
     async with over_loopback(demo) as (upstream, recorder):
-        record = await upstream.get_client(
-            client_id, caller(), include=include, deleted=deleted
+        record = await upstream.get(
+            CLIENTS, client_id, caller(), include=include, deleted=deleted
         )
 
     assert record.id == client_id
@@ -156,7 +155,7 @@ async def test_include_is_sorted_and_comma_joined(demo: DemoApi) -> None:
             Relation("bankAccount", "bank_account", "Client", ClientRecord),
         ),
     )
-    assert pretend.includes == CLIENT_INCLUDES | {
+    assert pretend.includes == CLIENTS.includes | {
         "group",
         "group.members",
         "bankAccount",
@@ -183,7 +182,7 @@ async def test_include_is_sorted_and_comma_joined(demo: DemoApi) -> None:
 
 async def test_include_is_omitted_when_empty(demo: DemoApi) -> None:
     async with over_loopback(demo) as (upstream, recorder):
-        await upstream.get_client(1, caller(), include=frozenset())
+        await upstream.get(CLIENTS, 1, caller(), include=frozenset())
     assert "include" not in recorder.requests[0].url.query
     assert demo.requests[0].query == {"deleted": "exclude"}
 
@@ -193,7 +192,7 @@ async def test_no_incoming_header_outside_the_contract_reaches_the_demo(
 ) -> None:
     incoming = Caller.from_headers(HOSTILE_INCOMING)
     async with over_loopback(demo) as (upstream, _):
-        record = await upstream.get_client(1, incoming)
+        record = await upstream.get(CLIENTS, 1, incoming)
 
     assert record.id == 1
     [seen] = demo.requests
@@ -237,7 +236,7 @@ async def test_malformed_trace_headers_are_dropped(
     good["x-request-id"] = REQUEST_ID
     good[name] = value
     async with over_loopback(demo) as (upstream, _):
-        record = await upstream.get_client(1, caller({**good, **_auth()}))
+        record = await upstream.get(CLIENTS, 1, caller({**good, **_auth()}))
     assert record.id == 1
     headers = demo.requests[0].headers
     assert name not in headers
@@ -254,7 +253,7 @@ async def test_a_request_id_given_by_the_service_replaces_the_incoming_one(
         {**_auth(), "x-request-id": "from-the-client"}, request_id="svc-42"
     )
     async with over_loopback(demo) as (upstream, _):
-        await upstream.get_client(1, who)
+        await upstream.get(CLIENTS, 1, who)
     assert demo.requests[0].headers["x-request-id"] == "svc-42"
 
 
@@ -267,7 +266,7 @@ async def test_configured_token_and_company_are_used_when_the_caller_sends_none(
         default_company=DEMO_COMPANY,
     )
     async with over_loopback(demo) as (upstream, _):
-        record = await upstream.get_client(1, who)
+        record = await upstream.get(CLIENTS, 1, who)
     assert record.corporate_name == "Rossi Arredamenti S.r.l."
     headers = demo.requests[0].headers
     assert headers["authorization"] == f"Bearer {DEMO_TOKEN}"
@@ -284,7 +283,7 @@ async def test_the_callers_own_credentials_win_over_the_defaults(
         default_company=DEMO_COMPANY,
     )
     async with over_loopback(demo) as (upstream, _):
-        record = await upstream.get_client(1, who)
+        record = await upstream.get(CLIENTS, 1, who)
     # Globex's client 1, not acme's.
     assert record.corporate_name == "Officine Bertolini S.r.l."
     headers = demo.requests[0].headers
@@ -297,7 +296,7 @@ async def test_the_callers_token_with_the_default_company(demo: DemoApi) -> None
         {"authorization": f"Bearer {DEMO_TOKEN}"}, default_company=DEMO_COMPANY
     )
     async with over_loopback(demo) as (upstream, _):
-        record = await upstream.get_client(2, who)
+        record = await upstream.get(CLIENTS, 2, who)
     assert record.id == 2
     assert demo.requests[0].headers["wethod-company"] == DEMO_COMPANY
 
@@ -331,7 +330,7 @@ async def test_missing_or_bad_credentials_fail_before_any_request(
     error: type[Exception],
 ) -> None:
     with pytest.raises(error) as caught:
-        await upstream.get_client(1, Caller.from_headers(headers))
+        await upstream.get(CLIENTS, 1, Caller.from_headers(headers))
     assert type(caught.value) is error
     assert demo.requests == []
     # Decided locally: no upstream status or key.
@@ -362,7 +361,7 @@ async def test_invalid_ids_fail_before_any_request(
     upstream: UpstreamClient, demo: DemoApi, client_id: str | int
 ) -> None:
     with pytest.raises(InputError):
-        await upstream.get_client(client_id, caller())
+        await upstream.get(CLIENTS, client_id, caller())
     with pytest.raises(InputError):
         parse_client_id(client_id)
     assert demo.requests == []
@@ -372,7 +371,7 @@ async def test_invalid_ids_fail_before_any_request(
 async def test_valid_ids_in_text_or_number(
     upstream: UpstreamClient, demo: DemoApi, client_id: str | int, number: int
 ) -> None:
-    record = await upstream.get_client(client_id, caller())
+    record = await upstream.get(CLIENTS, client_id, caller())
     assert record.id == number
     assert demo.requests[0].path == f"/api/clients/{number}"
 
@@ -390,7 +389,7 @@ async def test_unknown_include_fails_before_any_request(
     upstream: UpstreamClient, demo: DemoApi, include: frozenset[str]
 ) -> None:
     with pytest.raises(InputError):
-        await upstream.get_client(1, caller(), include=include)
+        await upstream.get(CLIENTS, 1, caller(), include=include)
     assert demo.requests == []
 
 

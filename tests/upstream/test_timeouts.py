@@ -15,6 +15,7 @@ import pytest
 
 from wethod_graphql.demo import DemoApi
 from wethod_graphql.errors import UpstreamTimeout
+from wethod_graphql.upstream.resources import CLIENTS
 
 from .conftest import caller, over_loopback
 
@@ -28,7 +29,7 @@ async def test_a_slow_upstream_hits_the_budget_across_retries(demo: DemoApi) -> 
     ):
         started = time.monotonic()
         with pytest.raises(UpstreamTimeout) as caught:
-            await upstream.get_client(1, caller())
+            await upstream.get(CLIENTS, 1, caller())
         elapsed = time.monotonic() - started
         # Not the first read timeout (0.2 s): the budget was spent retrying.
         assert elapsed >= 0.4
@@ -36,7 +37,7 @@ async def test_a_slow_upstream_hits_the_budget_across_retries(demo: DemoApi) -> 
         assert caught.value.status is None
         assert caught.value.code == "UPSTREAM_TIMEOUT"
         # Other ids are not slow: the same client still answers at once.
-        record = await upstream.get_client(2, caller())
+        record = await upstream.get(CLIENTS, 2, caller())
     assert record.id == 2
 
 
@@ -49,7 +50,7 @@ async def test_the_budget_ends_a_single_long_read(demo: DemoApi) -> None:
     ):
         started = time.monotonic()
         with pytest.raises(UpstreamTimeout):
-            await upstream.get_client(1, caller())
+            await upstream.get(CLIENTS, 1, caller())
         elapsed = time.monotonic() - started
     assert elapsed >= 0.35
     assert recorder.attempts == 1
@@ -64,7 +65,7 @@ async def test_a_read_timeout_without_retries_is_a_timeout(demo: DemoApi) -> Non
     ):
         started = time.monotonic()
         with pytest.raises(UpstreamTimeout):
-            await upstream.get_client(1, caller())
+            await upstream.get(CLIENTS, 1, caller())
         elapsed = time.monotonic() - started
     assert elapsed >= 0.15
     assert recorder.attempts == 1
@@ -73,6 +74,6 @@ async def test_a_read_timeout_without_retries_is_a_timeout(demo: DemoApi) -> Non
 async def test_a_slow_but_timely_upstream_answers(demo: DemoApi) -> None:
     demo.faults.delay(1, 0.1)
     async with over_loopback(demo, timeout=1.0, read_timeout=0.5) as (upstream, _):
-        record = await upstream.get_client(1, caller())
+        record = await upstream.get(CLIENTS, 1, caller())
     assert record.id == 1
     assert [r.status for r in demo.client_requests()] == [200]

@@ -24,6 +24,7 @@ from tests.conftest import fast_settings, upstream_client
 from tests.servers import run_in_thread
 from wethod_graphql.errors import UpstreamUnavailable
 from wethod_graphql.upstream.body import MAX_BODY_BYTES
+from wethod_graphql.upstream.resources import CLIENTS
 
 from .conftest import caller
 
@@ -100,7 +101,7 @@ async def test_a_redirect_is_not_followed(
     misbehaving, base_url = upstream_app
     async with upstream_client(fast_settings(base_url=base_url)) as upstream:
         with pytest.raises(UpstreamUnavailable) as caught:
-            await upstream.get_client(1, caller())
+            await upstream.get(CLIENTS, 1, caller())
     assert caught.value.status == 302
     assert misbehaving.paths == ["/api/clients/1"]
 
@@ -111,7 +112,7 @@ async def test_an_oversized_body_is_refused(
     misbehaving, base_url = upstream_app
     async with upstream_client(fast_settings(base_url=base_url)) as upstream:
         with pytest.raises(UpstreamUnavailable, match="oversized"):
-            await upstream.get_client(2, caller())
+            await upstream.get(CLIENTS, 2, caller())
     assert misbehaving.paths == ["/api/clients/2"]
 
 
@@ -122,7 +123,7 @@ async def test_a_body_over_the_cap_without_its_length_is_refused(
     misbehaving, base_url = upstream_app
     async with upstream_client(fast_settings(base_url=base_url)) as upstream:
         with pytest.raises(UpstreamUnavailable, match="oversized"):
-            await upstream.get_client(client_id, caller())
+            await upstream.get(CLIENTS, client_id, caller())
     # Not retried: the same answer would come again.
     assert misbehaving.paths == [f"/api/clients/{client_id}"]
 
@@ -130,7 +131,7 @@ async def test_a_body_over_the_cap_without_its_length_is_refused(
 async def test_a_gzipped_body_is_read(upstream_app: tuple[Misbehaving, str]) -> None:
     _, base_url = upstream_app
     async with upstream_client(fast_settings(base_url=base_url)) as upstream:
-        record = await upstream.get_client(5, caller())
+        record = await upstream.get(CLIENTS, 5, caller())
     assert (record.id, record.notes) == (5, "zipped")
 
 
@@ -144,6 +145,6 @@ async def test_proxy_variables_of_the_environment_are_ignored(
         monkeypatch.delenv(name, raising=False)
     misbehaving, base_url = upstream_app
     async with upstream_client(fast_settings(base_url=base_url)) as upstream:
-        record = await upstream.get_client(5, caller())
+        record = await upstream.get(CLIENTS, 5, caller())
     assert record.id == 5
     assert misbehaving.paths == ["/api/clients/5"]

@@ -103,16 +103,28 @@ def _guarded(runtime: Runtime, resource: DemoResource, handler: Endpoint) -> End
     return endpoint
 
 
+def _read_request(
+    request: Request, resource: DemoResource
+) -> tuple[str, frozenset[str], str, list[FieldError]] | Response:
+    """What every call checks first: the headers (an error answer when they
+    fail), then the company, `include`, `deleted` and the failures so far."""
+    company = check_headers(request.headers)
+    if isinstance(company, ApiError):
+        return error_response(company)
+    params = request.query_params
+    failures: list[FieldError] = []
+    include = parse_include(params.get("include"), resource.relations, failures)
+    deleted = parse_deleted(params.get("deleted"), failures)
+    return company, include, deleted, failures
+
+
 def _get_item(resource: DemoResource) -> Endpoint:
     async def get_item(request: Request) -> Response:
         """`GET {path}/{id}`: one item of the caller's company."""
-        company = check_headers(request.headers)
-        if isinstance(company, ApiError):
-            return error_response(company)
-        params = request.query_params
-        failures: list[FieldError] = []
-        include = parse_include(params.get("include"), resource.relations, failures)
-        deleted = parse_deleted(params.get("deleted"), failures)
+        asked = _read_request(request, resource)
+        if isinstance(asked, Response):
+            return asked
+        company, include, deleted, failures = asked
         if failures:
             return error_response(validation_error(failures))
         item_id: int = request.path_params["id"]
@@ -136,13 +148,11 @@ def _set_session_cookie(response: Response, company: str) -> None:
 def _list_items(resource: DemoResource) -> Endpoint:
     async def list_items(request: Request) -> Response:
         """`GET {path}`: a page of the caller's company's items by id."""
-        company = check_headers(request.headers)
-        if isinstance(company, ApiError):
-            return error_response(company)
+        asked = _read_request(request, resource)
+        if isinstance(asked, Response):
+            return asked
+        company, include, deleted, failures = asked
         params = request.query_params
-        failures: list[FieldError] = []
-        include = parse_include(params.get("include"), resource.relations, failures)
-        deleted = parse_deleted(params.get("deleted"), failures)
         limit = parse_int(
             params.get("limit"), "limit", MAX_LIMIT, (1, MAX_LIMIT), failures
         )

@@ -101,6 +101,9 @@ class ResourceLoader:
         Both awaits are shielded: graphql-core cancels a sibling field when a
         non-null error nulls their parent, and cancelling a future or task
         that other fields await would turn their results into an HTTP 500.
+        So the upstream call of a cancelled field (a root nulled) keeps
+        running, on purpose, until it ends or reaches its own deadline: the
+        operation's, bounded by `WETHOD_REQUEST_TIMEOUT`.
         """
         if path is not None:
             self.serve(key, path)

@@ -24,7 +24,7 @@ from wethod_graphql.errors import InputError
 from wethod_graphql.observe.observer import NO_OBSERVER, Observer
 from wethod_graphql.resolvers.context import Context
 from wethod_graphql.schema.clients import Client
-from wethod_graphql.schema.entities import check_count, entity_key
+from wethod_graphql.schema.entities import check_count, entity_key, entity_keys
 from wethod_graphql.schema.errors import (
     ErrorCodes,
     log_errors,
@@ -47,8 +47,9 @@ _is_awaitable = cast(
     "Callable[[Any], TypeGuard[Awaitable[Any]]]", optimized_is_awaitable
 )
 
-#: Characters of operation texts kept parsed and validated: at 100 to 200
-#: bytes of syntax tree per character, at most some 25 MiB per process.
+#: Characters of operation texts kept, their plans' shapes charged in too
+#: (`schema.operations`). Full: 11 to 34 MiB (`bench/memory --cache`), 16 MiB
+#: of the texts keeping the most shapes (`bench/plan_shapes.py`).
 CACHE_CHARS = 128 * 1024
 #: A longer valid text is prepared for its request only, never kept.
 CACHE_TEXT_CHARS = 16 * 1024
@@ -59,9 +60,11 @@ CACHE_INVALID_CHARS = 2 * 1024
 class WethodSchema(strawberry.federation.Schema):
     """A federation v2 schema that logs by severity and checks representations.
 
-    An operation text seen before runs straight on graphql-core's executor
-    (with Strawberry's executor class, so resolvers see the same `info`);
-    see `schema.operations`. What only Strawberry's full path knows how to
+    An operation text seen before is not parsed or validated again (see
+    `schema.operations`): its compiled execution plan runs first
+    (`schema.plans`), and what no plan answers runs on graphql-core's
+    executor (with Strawberry's executor class, so resolvers see the same
+    `info`). What only Strawberry's full path knows how to
     refuse (no query, an ambiguous or unknown operation name, an operation
     type the transport forbids) still takes that path.
     """
@@ -96,9 +99,7 @@ class WethodSchema(strawberry.federation.Schema):
         ]
         super().__init__(*args, **kwargs)
         #: `__typename` -> the key field, for each entity type.
-        self.entity_keys = {
-            r.type_name: r.entity_key for r in resources if r.entity_key
-        }
+        self.entity_keys = entity_keys(resources)
         if (
             self.directives
             or self.config.enable_experimental_incremental_execution

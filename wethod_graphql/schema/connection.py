@@ -82,7 +82,7 @@ async def clients_connection(
         info,
         CLIENTS,
         DEFAULT_FIRST if first is None else first,
-        after or None,
+        after if isinstance(after, str) else None,
         conditions,
         deleted.upstream,
     )

@@ -6,18 +6,22 @@ and by execution plans, so both refuse a representation the same way.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from strawberry.federation.schema import FederationAny
 
 from wethod_graphql.errors import InputError
-from wethod_graphql.upstream.resources import RESOURCES
+from wethod_graphql.upstream.resources import RESOURCES, Resource
+
+
+def entity_keys(resources: Iterable[Resource]) -> Mapping[str, str]:
+    """The key field of each entity type of `resources`, by `__typename`."""
+    return {r.type_name: r.entity_key for r in resources if r.entity_key}
+
 
 #: Entity types `_entities` resolves, by `__typename`: the key field of each,
 #: from the resources' descriptions.
-ENTITY_KEYS: Mapping[str, str] = {
-    r.type_name: r.entity_key for r in RESOURCES if r.entity_key
-}
+ENTITY_KEYS = entity_keys(RESOURCES)
 
 #: More representations than this in one `_entities` call is refused whole.
 MAX_REPRESENTATIONS = 1000

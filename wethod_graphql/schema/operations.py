@@ -11,9 +11,14 @@ client repeating a typo costs a look-up, not another parse. Long invalid
 texts are not kept: junk must not push the valid operations out.
 
 Memory is bounded by the characters of the texts kept, not by their number:
-a parsed document takes 100 to 200 bytes per character of its text, and one
-valid operation may be tens of kilobytes long. The map belongs to one event
-loop (one per process) and is not thread-safe.
+a parsed document takes 100 to 200 bytes per character of its text (up to
+some 270 for invalid texts of one-letter fields), and one
+valid operation may be tens of kilobytes long. What a text's plans keep
+later (a shape per set of directive values, see `schema.plans`) is charged
+to the same budget, converted to characters (`Charge`), and leaves with the
+text; a text never holds more than a quarter of the budget, so a shape past
+that is built for its request only. The map belongs to one event loop (one
+per process) and is not thread-safe.
 """
 
 from __future__ import annotations
@@ -49,10 +54,30 @@ class Operation:
     plan: Plan | None = None
 
 
-#: Compiles one operation of a valid document, given its fragments.
+#: Asks to keep more of a kept text, in characters of its budget: True when
+#: charged (the text is still kept and stays within its share), False when
+#: what was built must serve its request only.
+Charge = Callable[[int], bool]
+
+#: Compiles one operation of a valid document, given its fragments and the
+#: charge for what its plan keeps later.
 Compiler = Callable[
-    [OperationDefinitionNode, tuple[FragmentDefinitionNode, ...]], "Plan | None"
+    [OperationDefinitionNode, tuple[FragmentDefinitionNode, ...], Charge],
+    "Plan | None",
 ]
+
+#: The most of the budget one text and what its plans keep may take.
+TEXT_SHARE = 4
+
+
+class _Kept:
+    """A kept text's answer and its cost in characters, charges included."""
+
+    __slots__ = ("cost", "prepared")
+
+    def __init__(self, cost: int) -> None:
+        self.cost = cost
+        self.prepared = Prepared()
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,28 +123,29 @@ class PreparedOperations:
         self._max_chars = max_chars
         self._max_text_chars = max_text_chars
         self._max_invalid_chars = max_invalid_chars
-        self._kept: OrderedDict[str, Prepared] = OrderedDict()
+        self._kept: OrderedDict[str, _Kept] = OrderedDict()
         self._chars = 0
 
     def prepare(self, text: str) -> Prepared:
         """`text` parsed and validated, from the cache when it is there."""
-        prepared = self._kept.get(text)
-        if prepared is None:
-            prepared = self._prepare(text)
-            self._keep(text, prepared)
-        else:
+        kept = self._kept.get(text)
+        if kept is not None:
             self._kept.move_to_end(text)
-        return prepared
+            return kept.prepared
+        kept = _Kept(len(text))
+        kept.prepared = self._prepare(text, lambda cost: self._charge(text, kept, cost))
+        self._keep(text, kept)
+        return kept.prepared
 
     def __len__(self) -> int:
         return len(self._kept)
 
     @property
     def chars(self) -> int:
-        """Characters of the texts kept."""
+        """Characters of the texts kept, and what their plans were charged."""
         return self._chars
 
-    def _prepare(self, text: str) -> Prepared:
+    def _prepare(self, text: str, charge: Charge) -> Prepared:
         try:
             document = parse(text, max_tokens=self._max_tokens)
         except GraphQLError as error:
@@ -137,22 +163,36 @@ class PreparedOperations:
                 document,
                 definition.name.value if definition.name else None,
                 OperationType(definition.operation.value),
-                compiler(definition, fragments) if compiler else None,
+                compiler(definition, fragments, charge) if compiler else None,
             )
             for definition in definitions
         )
         return Prepared(operations, tuple(_detached(error) for error in errors))
 
-    def _keep(self, text: str, prepared: Prepared) -> None:
-        size = len(text)
-        limit = self._max_invalid_chars if prepared.errors else self._max_text_chars
-        if size > limit:
+    def _keep(self, text: str, kept: _Kept) -> None:
+        errors = kept.prepared.errors
+        limit = self._max_invalid_chars if errors else self._max_text_chars
+        if kept.cost > limit:
             return  # prepared for this request only
-        self._kept[text] = prepared
-        self._chars += size
+        self._kept[text] = kept
+        self._chars += kept.cost
+        self._evict()
+
+    def _charge(self, text: str, kept: _Kept, cost: int) -> bool:
+        if self._kept.get(text) is not kept:
+            return False  # never kept, or evicted since: this request only
+        if kept.cost + cost > self._max_chars // TEXT_SHARE:
+            return False
+        kept.cost += cost
+        self._chars += cost
+        self._kept.move_to_end(text)  # in use: the others go first
+        self._evict()
+        return True
+
+    def _evict(self) -> None:
         while self._chars > self._max_chars:
-            evicted, _ = self._kept.popitem(last=False)
-            self._chars -= len(evicted)
+            _, evicted = self._kept.popitem(last=False)
+            self._chars -= evicted.cost
 
 
 def _detached(error: GraphQLError) -> GraphQLError:

@@ -16,7 +16,11 @@ from wethod_graphql.schema.build import build_schema
 from wethod_graphql.server.deadline import BodyDeadlineMiddleware
 from wethod_graphql.server.endpoint import GraphQLEndpoint, Hooks
 from wethod_graphql.server.fleet import fleet_hooks, load_trusted, open_fleet
-from wethod_graphql.server.graphiql import graphiql_routes, render_graphiql
+from wethod_graphql.server.graphiql import (
+    graphiql_options,
+    graphiql_routes,
+    render_graphiql,
+)
 from wethod_graphql.server.gzip import GzipMiddleware
 from wethod_graphql.server.health import healthz, readyz
 from wethod_graphql.server.middleware import BodyLimitMiddleware, RequestIdMiddleware
@@ -27,7 +31,6 @@ from wethod_graphql.server.observing import (
     metrics_endpoint,
 )
 from wethod_graphql.server.routing import http_error
-from wethod_graphql.server.view import graphiql_options
 from wethod_graphql.upstream import UpstreamClient, create_session
 
 #: Incoming headers a browser may send cross-origin: exactly those we read.

@@ -1,5 +1,7 @@
 """The GraphiQL page: pinned assets shipped in the package, no header kept.
 
+Its options come from the settings (`graphiql_options`).
+
 Strawberry's own page loads its scripts from unpkg (blank with no internet)
 and keeps typed request headers, tokens included, in localStorage. This page:
 
@@ -35,6 +37,7 @@ from urllib.parse import urlsplit
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
+from wethod_graphql.config import Settings
 from wethod_graphql.errors import ConfigError
 
 ASSETS_PATH = "/graphiql/assets"
@@ -186,3 +189,36 @@ def graphiql_routes(options: GraphiQLOptions) -> list[BaseRoute]:
         )
     static = StaticFiles(directory=directory)
     return [Mount(ASSETS_PATH, static, name="graphiql-assets")]
+
+
+#: What GraphiQL opens with in demo mode: the product at a glance.
+DEMO_OPERATION = """\
+# One client with its external identifiers, then a list with
+# a deleted client (7) and a missing one (9999).
+query Demo {
+  client(id: "1") {
+    id
+    corporateName
+    vat
+    town
+    externalIdentifiers { type externalId }
+  }
+  clients(ids: ["2", "7", "9999"], deleted: INCLUDE) {
+    id
+    corporateName
+    deletedAt
+  }
+}
+"""
+
+
+def graphiql_options(settings: Settings) -> GraphiQLOptions:
+    """The page's options for `/graphql`, from the settings."""
+    return GraphiQLOptions(
+        assets_url=settings.graphiql_assets_url,
+        # The package ships the files, so the page works offline by default.
+        assets_dir=settings.graphiql_assets_dir or BUNDLED_ASSETS_DIR,
+        default_query=DEMO_OPERATION if settings.demo else None,
+        persist_headers=settings.graphiql_persist_headers,
+        explain=settings.demo,
+    )

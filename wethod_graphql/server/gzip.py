@@ -37,10 +37,16 @@ class GzipMiddleware:
             if message["type"] == "http.response.start":
                 held = message  # until the body says whether to compress
                 return
-            if held is None or message["type"] != "http.response.body":
+            if held is None:
                 await send(message)
                 return
             start, held = held, None
+            if message["type"] != "http.response.body":
+                # Another kind of message (an ASGI extension such as
+                # `http.response.pathsend`): the start goes first, as is.
+                await send(start)
+                await send(message)
+                return
             body: bytes = message.get("body", b"")
             if len(body) >= self.minimum_size and not message.get("more_body", False):
                 headers = MutableHeaders(scope=start)

@@ -8,13 +8,9 @@ from wethod_graphql.upstream.records import (
     Deleted,
     ExternalIdentifierRecord,
 )
-from wethod_graphql.upstream.resources import CLIENTS, parse_client_id
-
-#: Relations `GET /api/clients/{id}` can embed, in dot-notation.
-CLIENT_INCLUDES = CLIENTS.includes
+from wethod_graphql.upstream.resources import parse_client_id
 
 __all__ = [
-    "CLIENT_INCLUDES",
     "Caller",
     "ClientRecord",
     "Deleted",

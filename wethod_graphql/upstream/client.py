@@ -30,15 +30,11 @@ from wethod_graphql.upstream.failures import (
     outcome,
     transport_failure,
 )
+from wethod_graphql.upstream.includes import check_includes
 from wethod_graphql.upstream.items import parse_item, parse_page_body
 from wethod_graphql.upstream.listing import ListQuery
-from wethod_graphql.upstream.records import ClientRecord, Deleted
-from wethod_graphql.upstream.resources import (
-    CLIENTS,
-    Resource,
-    check_includes,
-    parse_id,
-)
+from wethod_graphql.upstream.records import Deleted
+from wethod_graphql.upstream.resources import Resource, parse_id
 from wethod_graphql.upstream.retry import RETRYABLE_STATUSES, RetryPolicy
 
 T = TypeVar("T")
@@ -111,7 +107,7 @@ class UpstreamClient:
         subject = (resource, f"{resource.noun} {number}")
         path = f"{resource.path}/{number}"
         template = f"{resource.path}/{{id}}"
-        parse = partial(parse_item, resource, number=number)
+        parse = partial(parse_item, resource, number=number, include=include)
         fetch = partial(
             self._get, path, params, headers, subject, deadline, template, served, parse
         )
@@ -140,8 +136,7 @@ class UpstreamClient:
         headers = caller.headers()
         params = query.params(include, deleted)
         subject = (resource, f"The {resource.name}")
-
-        parse = partial(parse_page_body, resource.record, limit=query.limit)
+        parse = partial(parse_page_body, resource, limit=query.limit, include=include)
         page, _, _ = await self._get(
             resource.path,
             params,
@@ -153,37 +148,6 @@ class UpstreamClient:
             parse,
         )
         return page
-
-    async def get_client(
-        self,
-        client_id: int | str,
-        caller: Caller,
-        *,
-        include: frozenset[str] = frozenset(),
-        deleted: Deleted = Deleted.EXCLUDE,
-        deadline: float | None = None,
-    ) -> ClientRecord:
-        """`GET /api/clients/{id}`, with `include` relations embedded."""
-        record: ClientRecord = await self.get(
-            CLIENTS,
-            client_id,
-            caller,
-            include=include,
-            deleted=deleted,
-            deadline=deadline,
-        )
-        return record
-
-    async def list_clients(
-        self,
-        query: ListQuery,
-        caller: Caller,
-        *,
-        include: frozenset[str] = frozenset(),
-        deleted: Deleted = Deleted.EXCLUDE,
-    ) -> tuple[ClientRecord, ...]:
-        """`GET /api/clients`: one page, `include` relations embedded."""
-        return await self.list(CLIENTS, query, caller, include=include, deleted=deleted)
 
     async def ping(self) -> bool:
         """Whether the upstream answers HTTP at all (any status), quickly."""

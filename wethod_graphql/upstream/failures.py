@@ -10,6 +10,7 @@ name the resource (its permission, in a 403) and the item.
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Mapping
 
 import aiohttp
@@ -32,6 +33,12 @@ from wethod_graphql.upstream.retry import parse_retry_after
 
 #: What an answer is about: the resource, and "Client 7" or "The clients".
 Subject = tuple[Resource, str]
+
+#: What of an error body is passed on to clients and logs, and how much: a
+#: key that looks like one, and a bounded number of bounded failures.
+_KEY = re.compile(r"[A-Za-z0-9_.-]{1,64}")
+MAX_FAILURES = 50
+MAX_FAILURE_CHARS = 200
 
 #: Messages name the resource (`{name}`, `{permission}`) and the item.
 _STATUS_ERRORS: Mapping[int, tuple[type[UpstreamError], str]] = {
@@ -121,9 +128,18 @@ def _error_body(body: bytes) -> tuple[str | None, tuple[Failure, ...]]:
         return None, ()
     key = data.get("key")
     raw_failures = data.get("failures")
+    items = raw_failures if isinstance(raw_failures, list) else []
     failures = tuple(
-        Failure(str(item.get("field", "")), str(item.get("message", "")))
-        for item in (raw_failures if isinstance(raw_failures, list) else [])[:50]
+        Failure(_bounded(item.get("field", "")), _bounded(item.get("message", "")))
+        for item in items[:MAX_FAILURES]
         if isinstance(item, dict)
     )
-    return (key if isinstance(key, str) else None), failures
+    valid_key = isinstance(key, str) and _KEY.fullmatch(key) is not None
+    return (key if valid_key else None), failures
+
+
+def _bounded(value: object) -> str:
+    text = str(value)
+    if len(text) <= MAX_FAILURE_CHARS:
+        return text
+    return text[: MAX_FAILURE_CHARS - 1] + "…"

@@ -90,11 +90,6 @@ R = TypeVar("R")
 Parser = Callable[[object], object]
 
 
-def parse_client(data: object) -> ClientRecord:
-    """Parse a client body; raises `RecordError` when it is not one."""
-    return parse_record(ClientRecord, data)
-
-
 def parse_record(cls: type[R], data: object) -> R:
     """Parse a body into the record dataclass `cls`, or raise `RecordError`.
 

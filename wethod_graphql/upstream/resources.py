@@ -134,13 +134,6 @@ def parse_id(value: str | int, resource: Resource) -> int:
     return number
 
 
-def check_includes(resource: Resource, include: frozenset[str]) -> None:
-    """`InputError` unless `resource` can embed every relation in `include`."""
-    unknown = include - resource.includes
-    if unknown:
-        raise InputError(f"Unknown relation(s): {', '.join(sorted(unknown))}.")
-
-
 def parse_client_id(value: str | int) -> int:
     """A client id as the API accepts it, or `InputError`."""
     return parse_id(value, CLIENTS)

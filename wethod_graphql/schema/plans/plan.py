@@ -14,7 +14,7 @@ the plan is not sure of.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from graphql import (
@@ -39,6 +39,7 @@ from wethod_graphql.schema.plans.keys import Demand, RootRefused, demand
 from wethod_graphql.schema.plans.project import respond
 from wethod_graphql.schema.plans.rules import Rule
 from wethod_graphql.schema.plans.shape import (
+    ObjectShape,
     RootEntry,
     RootKind,
     Shapes,
@@ -49,8 +50,14 @@ from wethod_graphql.schema.plans.shape import (
 MAX_COERCION_ERRORS = 50
 
 #: Shapes kept per plan (one per set of directive values seen); past this,
-#: a shape is built for its request only.
+#: or when the prepared-operations cache will not take its cost, a shape is
+#: built for its request only.
 MAX_SHAPES = 8
+
+#: What one entry of a kept shape costs in the cache's characters: some
+#: 140 bytes (an entry, its nodes tuple, its object's includes), as much
+#: as a character of parsed text (100 to 200 bytes).
+ENTRY_CHARS = 1
 
 Outcome = tuple[dict[str, Any] | None, list[GraphQLError]]
 _Shape = tuple[RootEntry, ...] | None  # None: this shape is not supported
@@ -59,10 +66,18 @@ _Shape = tuple[RootEntry, ...] | None  # None: this shape is not supported
 class Plan:
     """One operation of a prepared document, ready to run without graphql-core."""
 
-    def __init__(self, shapes: Shapes, directive_variables: tuple[str, ...]) -> None:
+    def __init__(
+        self,
+        shapes: Shapes,
+        directive_variables: tuple[str, ...],
+        charge: Callable[[int], bool] = lambda _cost: True,
+    ) -> None:
+        """`charge(cost)` asks to keep a shape of `cost` characters (see
+        `schema.operations`); False: the shape serves its request only."""
         self._shapes = shapes
         self._operation = shapes.operation
         self._directive_variables = directive_variables
+        self._charge = charge
         self._kept: dict[tuple[object, ...], _Shape] = {}
 
     async def run(
@@ -111,7 +126,7 @@ class Plan:
             shape = None
         except (GraphQLError, RecursionError):
             return None  # a directive that fails to coerce: graphql-core's error
-        if len(self._kept) < MAX_SHAPES:
+        if len(self._kept) < MAX_SHAPES and self._charge(shape_cost(shape)):
             self._kept[values] = shape
         return shape
 
@@ -130,6 +145,19 @@ def _note_paths(demands: Mapping[str, Demand], loader: ResourceLoader) -> None:
         for index, item in enumerate(need.items):
             if isinstance(item, Key):
                 loader.serve(item, [key] if single else [key, index])
+
+
+def shape_cost(shape: _Shape) -> int:
+    """What keeping `shape` costs, in the cache's characters."""
+    if shape is None:
+        return ENTRY_CHARS
+    return sum(ENTRY_CHARS + _object_cost(entry.shape) for entry in shape)
+
+
+def _object_cost(shape: ObjectShape | None) -> int:
+    if shape is None:
+        return 0
+    return sum(ENTRY_CHARS + _object_cost(entry.child) for entry in shape.entries)
 
 
 def _keys_in_batch_order(demands: Mapping[str, Demand]) -> list[Key]:
@@ -167,12 +195,15 @@ class PlanCompiler:
         self,
         operation: OperationDefinitionNode,
         fragments: tuple[FragmentDefinitionNode, ...],
+        charge: Callable[[int], bool] = lambda _cost: True,
     ) -> Plan | None:
-        """The operation's plan; None when it should always run on graphql-core."""
+        """The operation's plan; None when it should always run on graphql-core.
+
+        `charge` is asked before the plan keeps a shape (see `Plan`)."""
         if operation.operation is not OperationType.QUERY:
             return None
         if any(fragment.variable_definitions for fragment in fragments):
             return None  # fragment arguments: graphql-core's experimental feature
         details = {f.name.value: FragmentDetails(f, None) for f in fragments}
         shapes = Shapes(self._schema, operation, details, self._rules, self._roots)
-        return Plan(shapes, directive_variables(operation, fragments))
+        return Plan(shapes, directive_variables(operation, fragments), charge)
