@@ -7,13 +7,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-import httpx
 import pytest
-from starlette.applications import Starlette
 from starlette.datastructures import Secret
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from tests.conftest import DEMO_HEADERS, Service, codes, fast_settings
+from tests.conftest import DEMO_HEADERS, Service, codes, fast_settings, start_service
 from tests.demo_host import serving
 from tests.servers import run_in_thread
 from wethod_graphql.demo import (
@@ -23,7 +21,6 @@ from wethod_graphql.demo import (
     NO_CRM_TOKEN,
     DemoApi,
 )
-from wethod_graphql.server.app import create_app
 from wethod_graphql.store.memory import MemoryStore
 from wethod_graphql.upstream import Caller, UpstreamClient, create_session
 from wethod_graphql.upstream.cache import RecordCache
@@ -63,16 +60,12 @@ async def cached_service(
     demo: DemoApi, cache_control: dict[int, str] | None = None, **settings: Any
 ) -> AsyncIterator[Service]:
     with run_in_thread(CacheControl(demo.app, cache_control or {})) as upstream:
-        app: Starlette = create_app(
-            fast_settings(base_url=upstream, cache_ttl=60, **settings)
-        )
-        async with (
-            app.router.lifespan_context(app),
-            httpx.AsyncClient(
-                transport=httpx.ASGITransport(app=app), base_url="http://service"
-            ) as http,
-        ):
-            yield Service(app, http, demo)
+        async with start_service(
+            fast_settings(base_url=upstream, cache_ttl=60, **settings),
+            demo,
+            over_network=True,
+        ) as service:
+            yield service
 
 
 def fetched(service: Service) -> list[int]:

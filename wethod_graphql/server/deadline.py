@@ -18,6 +18,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from wethod_graphql.server.media import request_error
+from wethod_graphql.server.middleware import ResponseTracker
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,7 @@ class BodyDeadlineMiddleware:
             return
         deadline = asyncio.get_running_loop().time() + self.timeout
         body_complete = False
-        response_started = False
+        sent = ResponseTracker(send)
 
         async def timed_receive() -> Message:
             nonlocal body_complete
@@ -50,18 +51,11 @@ class BodyDeadlineMiddleware:
                 body_complete = True
             return message
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal response_started
-            response_started = (
-                response_started or message["type"] == "http.response.start"
-            )
-            await send(message)
-
         try:
-            await self.app(scope, timed_receive, tracking_send)
+            await self.app(scope, timed_receive, sent)
         except _BodyTooSlow:
             log.info("Request body not complete within %g s: 408.", self.timeout)
-            if response_started:  # nothing sane to add; uvicorn closes it
+            if sent.started:  # nothing sane to add; uvicorn closes it
                 return
             accept = Headers(scope=scope).get("accept")
             message = f"Request body not received within {self.timeout:g} s."

@@ -72,7 +72,7 @@ class BodyLimitMiddleware:
             return
 
         received = 0
-        response_started = False
+        sent = ResponseTracker(send)
 
         async def counting_receive() -> Message:
             nonlocal received
@@ -83,18 +83,24 @@ class BodyLimitMiddleware:
                     raise _BodyTooLarge
             return message
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal response_started
-            response_started = (
-                response_started or message["type"] == "http.response.start"
-            )
-            await send(message)
-
         try:
-            await self.app(scope, counting_receive, tracking_send)
+            await self.app(scope, counting_receive, sent)
         except _BodyTooLarge:
-            if not response_started:
+            if not sent.started:
                 await _too_large(scope, self.max_bytes)(scope, receive, send)
+
+
+class ResponseTracker:
+    """`send`, noting whether the response has started (so an error found
+    while reading the body can still be answered, or must not be)."""
+
+    def __init__(self, send: Send) -> None:
+        self._send = send
+        self.started = False
+
+    async def __call__(self, message: Message) -> None:
+        self.started = self.started or message["type"] == "http.response.start"
+        await self._send(message)
 
 
 class _BodyTooLarge(Exception):
