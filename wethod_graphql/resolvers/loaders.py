@@ -66,7 +66,7 @@ class ResourceLoader:
         explain: bool = False,
     ) -> None:
         """`limits`, when on, grant each batch's calls from the caller's budget;
-        with `explain`, each item call keeps the response paths it served."""
+        with `explain`, each call keeps the response paths it served."""
         self._upstream = upstream
         self._limits = limits
         self._caller = caller
@@ -76,13 +76,8 @@ class ResourceLoader:
         ]
         self._served = {}
         self._explain = explain
-        # aiodataloader binds the running loop here: build it inside a request.
-        self._loader: DataLoader[Key, asyncio.Future[Any]] = DataLoader(
-            # No batch size: a split batch could fetch one item twice, once
-            # per include set. The call budget and the upstream's concurrency
-            # cap bound the work instead.
-            batch_load_fn=self._load_batch
-        )
+        # Built on the first `load`: an execution plan's `load_all` needs none.
+        self._loader: DataLoader[Key, asyncio.Future[Any]] | None = None
 
     @property
     def explains(self) -> bool:
@@ -107,6 +102,14 @@ class ResourceLoader:
         """
         if path is not None:
             self.serve(key, path)
+        if self._loader is None:
+            # aiodataloader binds the running loop here: built inside a request.
+            self._loader = DataLoader(
+                # No batch size: a split batch could fetch one item twice, once
+                # per include set. The call budget and the upstream's
+                # concurrency cap bound the work instead.
+                batch_load_fn=self._load_batch
+            )
         call = await asyncio.shield(self._loader.load(key))
         return await asyncio.shield(call)
 
@@ -114,15 +117,14 @@ class ResourceLoader:
         """Each key's answer or its `WethodGraphQLError`, all in one batch.
 
         For execution plans, which know every key before loading any: the
-        keys go to the batch in the order given (the call budget refuses the
-        last ones first), and the answer comes once every call is done.
+        keys are the batch, in the order given (the call budget refuses the
+        last ones first), with no DataLoader tick in between; the answer
+        comes once every call is done.
         """
-        pending = [self._loader.load(key) for key in keys]
-        # One batch resolves every key's future at once: awaiting them in turn
-        # costs less than gathering them.
-        calls = [await future for future in pending]
+        distinct = list(dict.fromkeys(keys))
+        calls = await self._load_batch(distinct)
         results: dict[Key, Any] = {}
-        for key, call in zip(keys, calls, strict=True):
+        for key, call in zip(distinct, calls, strict=True):
             try:
                 results[key] = await call
             except Exception as error:  # each key fails on its own
@@ -163,26 +165,28 @@ class ResourceLoader:
         except InputError as refusal:
             return _failed(refusal)
         resource, target, deleted = call
-        deadline = self._budget.deadline
-        if isinstance(target, ListQuery):
-            request = self._upstream.list(
+        served = self._served.setdefault(call, []) if self._explain else None
+        request = (
+            self._upstream.list(
                 resource,
                 target,
                 self._caller,
                 include=include,
                 deleted=deleted,
-                deadline=deadline,
+                deadline=self._budget.deadline,
+                served=served,
             )
-        else:
-            request = self._upstream.get(
+            if isinstance(target, ListQuery)
+            else self._upstream.get(
                 resource,
                 target,
                 self._caller,
                 include=include,
                 deleted=deleted,
-                deadline=deadline,
-                served=self._served.setdefault(call, []) if self._explain else None,
+                deadline=self._budget.deadline,
+                served=served,
             )
+        )
         task = asyncio.ensure_future(request)
         task.add_done_callback(_note_outcome)
         return task

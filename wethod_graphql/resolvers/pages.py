@@ -56,11 +56,14 @@ async def page(
     offset = 0 if after is None else decode_cursor(after, scope)
     include = includes(info, resource, resource.connection_type)
     loader = info.context.loader
+    path = info.path.as_list()  # where the page's records go, for explain
     if first < MAX_LIMIT:
         query = ListQuery(first + 1, offset, conditions)
-        rows = await loader.load(Key(resource, query, deleted, include))
+        rows = await loader.load(Key(resource, query, deleted, include), path)
         return Page(rows[:first], offset, len(rows) > first, scope)
     this_page = Key(resource, ListQuery(first, offset, conditions), deleted, include)
     row_after = Key(resource, ListQuery(1, offset + first, conditions), deleted)
-    rows, beyond = await asyncio.gather(loader.load(this_page), loader.load(row_after))
+    rows, beyond = await asyncio.gather(
+        loader.load(this_page, path), loader.load(row_after, path)
+    )
     return Page(rows, offset, bool(beyond), scope)

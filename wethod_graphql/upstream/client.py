@@ -125,8 +125,10 @@ class UpstreamClient:
         include: frozenset[str] = frozenset(),
         deleted: Deleted = Deleted.EXCLUDE,
         deadline: float | None = None,
+        served: Served | None = None,
     ) -> tuple[Any, ...]:
-        """`GET {path}` of `resource`: one page of records, `include` embedded."""
+        """`GET {path}` of `resource`: one page of records, `include` embedded;
+        `deadline` and `served` as for `get`."""
         if not resource.listed:
             raise InputError(f"The Wethod API lists no {resource.name}.")
         unfiltered = {c.field for c in query.conditions} - resource.filters
@@ -144,7 +146,7 @@ class UpstreamClient:
             subject,
             deadline,
             resource.path,
-            None,
+            served,
             parse,
         )
         return page
