@@ -7,7 +7,7 @@ descriptor, forever (slowloris). Here the headers of each request must be
 complete within `header_timeout` seconds, counted from the connection's
 start for the first request and from the first byte of each later one;
 otherwise the connection is closed without an answer. Bodies have their own
-deadline, in the app (`server/deadline.py`).
+deadline, in the app (`server/front.py`).
 """
 
 from __future__ import annotations

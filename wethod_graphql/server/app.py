@@ -13,24 +13,21 @@ from starlette.routing import BaseRoute, Route
 
 from wethod_graphql.config import Settings
 from wethod_graphql.schema.build import build_schema
-from wethod_graphql.server.deadline import BodyDeadlineMiddleware
 from wethod_graphql.server.endpoint import GraphQLEndpoint, Hooks
 from wethod_graphql.server.fleet import fleet_hooks, load_trusted, open_fleet
+from wethod_graphql.server.front import Front
 from wethod_graphql.server.graphiql import (
     graphiql_options,
     graphiql_routes,
     render_graphiql,
 )
-from wethod_graphql.server.gzip import GzipMiddleware
 from wethod_graphql.server.health import healthz, readyz
-from wethod_graphql.server.middleware import BodyLimitMiddleware, RequestIdMiddleware
 from wethod_graphql.server.observing import (
-    ObserveMiddleware,
     close_observer,
     create_observer,
     metrics_endpoint,
 )
-from wethod_graphql.server.routing import http_error
+from wethod_graphql.server.routing import GraphQLShortcut, http_error
 from wethod_graphql.upstream import UpstreamClient, create_session
 
 #: Incoming headers a browser may send cross-origin: exactly those we read.
@@ -82,12 +79,12 @@ def create_app(settings: Settings, hooks: Hooks | None = None) -> Starlette:
     trusted = load_trusted(settings, schema)
     options = graphiql_options(settings) if settings.graphiql else None
     ide_page = render_graphiql(options) if options else None
+    endpoint = GraphQLEndpoint(
+        schema, settings, ide_page, fleet_hooks(hooks or Hooks())
+    )
     routes: list[BaseRoute] = [
         # The endpoint answers every method itself (405 as JSON, with Allow).
-        Route(
-            "/graphql",
-            GraphQLEndpoint(schema, settings, ide_page, fleet_hooks(hooks or Hooks())),
-        ),
+        Route("/graphql", endpoint),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
     ]
@@ -98,15 +95,15 @@ def create_app(settings: Settings, hooks: Hooks | None = None) -> Starlette:
             Route("/metrics", metrics_endpoint(observer.metrics), methods=["GET"])
         )
     middleware = [
-        Middleware(RequestIdMiddleware),
         Middleware(
-            ObserveMiddleware,
+            Front,
             observer=observer,
             explain_allowed=settings.explain or settings.demo,
+            max_body=settings.max_body,
+            body_timeout=settings.body_timeout,
+            gzip_min_bytes=GZIP_MIN_BYTES,
+            gzip_level=GZIP_LEVEL,
         ),
-        Middleware(BodyLimitMiddleware, max_bytes=settings.max_body),
-        Middleware(BodyDeadlineMiddleware, timeout=settings.body_timeout),
-        Middleware(GzipMiddleware, minimum_size=GZIP_MIN_BYTES, level=GZIP_LEVEL),
     ]
     if settings.cors_origins:
         middleware.append(
@@ -119,6 +116,8 @@ def create_app(settings: Settings, hooks: Hooks | None = None) -> Starlette:
                 max_age=600,
             )
         )
+    # Innermost: `/graphql` past the router, CORS (when on) still around it.
+    middleware.append(Middleware(GraphQLShortcut, endpoint=endpoint))
     return Starlette(
         routes=routes,
         middleware=middleware,

@@ -9,8 +9,8 @@ One request goes through these steps, in this order:
 3. **read body, parse parameters** (`params.read_params`): the query string
    of a GET, or the JSON object of a POST (`application/json` only, else
    415). Anything that is not one GraphQL request is 400 `BAD_REQUEST`. The
-   body cap is `BodyLimitMiddleware`'s (413); a client that hangs up while
-   sending is `RequestIdMiddleware`'s (one INFO line, status 499).
+   body cap is `server.front`'s (413); a client that hangs up while
+   sending is `server.front`'s too (one INFO line, status 499).
 4. **context**: credentials, limits and fresh loaders for this request.
 5. **before-execute hooks** (`Hooks.before_execute`), in order: each gets the
    request, the context and the parameters, and returns the parameters to go
@@ -30,8 +30,8 @@ One request goes through these steps, in this order:
    ranks it at least as high as `application/json` (then a request error,
    no `data` at all, is 400), else `application/json` with 200.
 
-Request ids, the access log, the body cap, CORS and gzip are middleware
-around this endpoint (`server/app.py`).
+Request ids, the access log, the body cap and deadline and gzip are
+`server.front`'s, around this endpoint; CORS is Starlette's (`server/app.py`).
 """
 
 from __future__ import annotations

@@ -21,6 +21,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
 class GzipMiddleware:
+    """`GzipSend` around every response of `app` to a client that accepts gzip."""
+
     def __init__(self, app: ASGIApp, minimum_size: int, level: int) -> None:
         self.app = app
         self.minimum_size = minimum_size
@@ -30,39 +32,53 @@ class GzipMiddleware:
         if scope["type"] != "http" or not accepts_gzip(scope["headers"]):
             await self.app(scope, receive, send)
             return
-        held: Message | None = None
+        await self.app(scope, receive, GzipSend(send, self.minimum_size, self.level))
 
-        async def compressing_send(message: Message) -> None:
-            nonlocal held
-            if message["type"] == "http.response.start":
-                held = message  # until the body says whether to compress
-                return
-            if held is None:
-                await send(message)
-                return
-            start, held = held, None
-            if message["type"] != "http.response.body":
-                # Another kind of message (an ASGI extension such as
-                # `http.response.pathsend`): the start goes first, as is.
-                await send(start)
-                await send(message)
-                return
-            body: bytes = message.get("body", b"")
-            if len(body) >= self.minimum_size and not message.get("more_body", False):
-                headers = MutableHeaders(scope=start)
-                if "content-encoding" not in headers:
-                    body = self._compress(body)
-                    headers["content-encoding"] = "gzip"
-                    headers["content-length"] = str(len(body))
-                    headers.add_vary_header("Accept-Encoding")
-                    message = {"type": "http.response.body", "body": body}
+
+class GzipSend:
+    """An ASGI `send` that gzips a one-piece body from `minimum_size` bytes up.
+
+    Use it only for a client that accepts gzip (`accepts_gzip`).
+    """
+
+    __slots__ = ("_held", "_level", "_minimum_size", "_send")
+
+    def __init__(self, send: Send, minimum_size: int, level: int) -> None:
+        self._send = send
+        self._minimum_size = minimum_size
+        self._level = level
+        self._held: Message | None = None
+
+    async def __call__(self, message: Message) -> None:
+        send = self._send
+        if message["type"] == "http.response.start":
+            self._held = message  # until the body says whether to compress
+            return
+        start = self._held
+        if start is None:
+            await send(message)
+            return
+        self._held = None
+        if message["type"] != "http.response.body":
+            # Another kind of message (an ASGI extension such as
+            # `http.response.pathsend`): the start goes first, as is.
             await send(start)
             await send(message)
-
-        await self.app(scope, receive, compressing_send)
+            return
+        body: bytes = message.get("body", b"")
+        if len(body) >= self._minimum_size and not message.get("more_body", False):
+            headers = MutableHeaders(scope=start)
+            if "content-encoding" not in headers:
+                body = self._compress(body)
+                headers["content-encoding"] = "gzip"
+                headers["content-length"] = str(len(body))
+                headers.add_vary_header("Accept-Encoding")
+                message = {"type": "http.response.body", "body": body}
+        await send(start)
+        await send(message)
 
     def _compress(self, body: bytes) -> bytes:
-        compressor = zlib.compressobj(self.level, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+        compressor = zlib.compressobj(self._level, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
         return compressor.compress(body) + compressor.flush()
 
 

@@ -1,6 +1,6 @@
 """Logging: one line per event, text or JSON, each with its request id.
 
-The request id lives in a context variable set by `RequestIdMiddleware`, so
+The request id lives in a context variable set by `server.front`, so
 every line logged while serving a request carries it, from any module; the
 trace and span ids come the same way from the request's record.
 

@@ -1,8 +1,8 @@
-"""Routing's own answers (an unknown path, a wrong method) as GraphQL error bodies.
+"""Routing: `/graphql` straight to its endpoint, and the router's own answers.
 
-Starlette raises `HTTPException` for them (404 from the router and from the
-GraphiQL assets, 405 with `Allow`); every answer of the service is JSON with
-an `extensions.code`, these too.
+Starlette raises `HTTPException` for an unknown path (404 from the router and
+from the GraphiQL assets) or a wrong method (405 with `Allow`); every answer
+of the service is JSON with an `extensions.code`, these too.
 """
 
 from __future__ import annotations
@@ -10,8 +10,36 @@ from __future__ import annotations
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from wethod_graphql.server.media import request_error
+
+GRAPHQL_PATH = "/graphql"
+
+
+class GraphQLShortcut:
+    """Sends `/graphql` to `endpoint` directly, everything else on to `app`.
+
+    The endpoint answers every error of its own (405 included), so Starlette's
+    router and exception middleware have nothing to add on the path that
+    carries almost every request, only their cost. Under a root path the
+    router, which knows about it, matches as usual.
+    """
+
+    def __init__(self, app: ASGIApp, endpoint: ASGIApp) -> None:
+        self.app = app
+        self.endpoint = endpoint
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] == "http"
+            and scope["path"] == GRAPHQL_PATH
+            and not scope.get("root_path")
+        ):
+            await self.endpoint(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
+
 
 #: `extensions.code` and message by status; any other is `BAD_REQUEST`.
 ANSWERS = {
