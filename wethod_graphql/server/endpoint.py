@@ -61,6 +61,7 @@ from wethod_graphql.server.media import (
     request_error,
 )
 from wethod_graphql.server.params import GraphQLParams, Refused, read_params
+from wethod_graphql.upstream.caller import caller_headers
 
 #: What a GraphQL answer is before encoding: `data`, `errors`, `extensions`.
 Answer = dict[str, Any]
@@ -122,7 +123,7 @@ class GraphQLEndpoint:
             context = build_context(
                 request.app.state.upstream,
                 self._settings,
-                request.headers,
+                caller_headers(request.scope["headers"]),
                 request.state.request_id,
                 limits=request.app.state.admission.limits,
             )

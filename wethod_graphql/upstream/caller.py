@@ -9,7 +9,7 @@ clear error (or is dropped, for trace context) rather than something sent on.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from starlette.datastructures import Secret
@@ -30,6 +30,22 @@ _TRACE_HEADERS = {
     "tracestate": re.compile(r"^[ -~]{1,512}$"),
     "x-request-id": REQUEST_ID,
 }
+
+#: The incoming headers a caller is made of (ASGI names them in lower case).
+CALLER_HEADERS = frozenset(
+    name.encode() for name in ("authorization", "wethod-company", *_TRACE_HEADERS)
+)
+
+
+def caller_headers(raw: Iterable[tuple[bytes, bytes]]) -> dict[str, str]:
+    """The headers of `CALLER_HEADERS` among an ASGI scope's raw `headers`, for
+    `Caller.from_headers`: the others are never decoded. A repeated name keeps
+    its last value, as `from_headers` does with any mapping."""
+    return {
+        name.decode("latin-1"): value.decode("latin-1")
+        for name, value in raw
+        if name in CALLER_HEADERS
+    }
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ import dataclasses
 import enum
 import types
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
@@ -96,7 +96,7 @@ def parse_record(cls: type[R], data: object) -> R:
     Any frozen dataclass whose fields are typed as above parses: the parsers
     are derived from its type hints, once per class.
     """
-    if not isinstance(data, Mapping):
+    if not isinstance(data, dict):  # what JSON decodes an object into
         raise RecordError(f"{cls.__name__}: expected an object")
     values: dict[str, object] = {}
     parsers = _PARSERS.get(cls)
