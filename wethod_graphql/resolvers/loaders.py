@@ -13,7 +13,7 @@ on, each batch's calls from the caller's upstream-call budget.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +26,11 @@ from wethod_graphql.upstream import Caller, Deleted, UpstreamClient
 from wethod_graphql.upstream.listing import ListQuery
 from wethod_graphql.upstream.ratelimit import CallerLimits
 from wethod_graphql.upstream.resources import Resource
+
+#: What one upstream call answers: a resource's item or page, under a filter.
+CallId = tuple[Resource, int | ListQuery, Deleted]
+#: An upstream call not yet started, or its refusal.
+Request = Coroutine[Any, Any, Any] | Exception
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +48,7 @@ class Key:
     include: frozenset[str] = frozenset()
 
     @property
-    def call(self) -> tuple[Resource, int | ListQuery, Deleted]:
+    def call(self) -> CallId:
         """What one call answers; keys differing only in includes share it."""
         return self.resource, self.target, self.deleted
 
@@ -71,10 +76,7 @@ class ResourceLoader:
         self._limits = limits
         self._caller = caller
         self._budget = budget
-        self._served: dict[
-            tuple[Resource, int | ListQuery, Deleted], list[ResponsePath]
-        ]
-        self._served = {}
+        self._served: dict[CallId, list[ResponsePath]] = {}
         self._explain = explain
         # Built on the first `load`: an execution plan's `load_all` needs none.
         self._loader: DataLoader[Key, asyncio.Future[Any]] | None = None
@@ -119,33 +121,38 @@ class ResourceLoader:
         For execution plans, which know every key before loading any: the
         keys are the batch, in the order given (the call budget refuses the
         last ones first), with no DataLoader tick in between; the answer
-        comes once every call is done.
+        comes once every call is done. A batch of one call (the most common
+        operation) runs in the caller's task, not a task of its own.
         """
         distinct = list(dict.fromkeys(keys))
-        calls = await self._load_batch(distinct)
-        results: dict[Key, Any] = {}
-        for key, call in zip(distinct, calls, strict=True):
-            try:
-                results[key] = await call
-            except Exception as error:  # each key fails on its own
-                results[key] = error
-        return results
+        requests = await self._requests(distinct)
+        if len(requests) == 1:
+            (request,) = requests.values()
+            outcome = await _outcome(request)
+            return dict.fromkeys(distinct, outcome)
+        started = {call: _started(request) for call, request in requests.items()}
+        return {key: await _outcome(started[key.call]) for key in distinct}
 
     async def _load_batch(self, keys: list[Key]) -> list[asyncio.Future[Any]]:
-        includes: dict[tuple[Resource, int | ListQuery, Deleted], frozenset[str]]
-        includes = {}
+        requests = await self._requests(keys)
+        started = {call: _started(request) for call, request in requests.items()}
+        return [started[key.call] for key in keys]
+
+    async def _requests(self, keys: Sequence[Key]) -> dict[CallId, Request]:
+        """One request per distinct call of `keys`, with the union of their
+        includes; a refusal in place of each call past a budget."""
+        includes: dict[CallId, frozenset[str]] = {}
         for key in keys:
             includes[key.call] = includes.get(key.call, frozenset()) | key.include
         granted, retry_after = await self._grant(len(includes))
-        calls = {
+        return {
             call: (
-                self._call(call, wanted)
+                self._request(call, wanted)
                 if index < granted
-                else _failed(CallerRateLimited("upstreamCalls", retry_after))
+                else CallerRateLimited("upstreamCalls", retry_after)
             )
             for index, (call, wanted) in enumerate(includes.items())
         }
-        return [calls[key.call] for key in keys]
 
     async def _grant(self, calls: int) -> tuple[int, int]:
         """How many of a batch's calls the caller's budget allows (the first
@@ -154,20 +161,17 @@ class ResourceLoader:
             return calls, 0
         return await self._limits.grant_calls(self._caller, calls)
 
-    def _call(
-        self,
-        call: tuple[Resource, int | ListQuery, Deleted],
-        include: frozenset[str],
-    ) -> asyncio.Future[Any]:
-        """The upstream call for one item or page, or its refusal past the budget."""
+    def _request(self, call: CallId, include: frozenset[str]) -> Request:
+        """The upstream call for one item or page (not started), or its
+        refusal past the operation's budget."""
         try:
             self._budget.spend()
         except InputError as refusal:
-            return _failed(refusal)
+            return refusal
         resource, target, deleted = call
         served = self._served.setdefault(call, []) if self._explain else None
-        request = (
-            self._upstream.list(
+        if isinstance(target, ListQuery):
+            return self._upstream.list(
                 resource,
                 target,
                 self._caller,
@@ -176,20 +180,34 @@ class ResourceLoader:
                 deadline=self._budget.deadline,
                 served=served,
             )
-            if isinstance(target, ListQuery)
-            else self._upstream.get(
-                resource,
-                target,
-                self._caller,
-                include=include,
-                deleted=deleted,
-                deadline=self._budget.deadline,
-                served=served,
-            )
+        return self._upstream.get(
+            resource,
+            target,
+            self._caller,
+            include=include,
+            deleted=deleted,
+            deadline=self._budget.deadline,
+            served=served,
         )
-        task = asyncio.ensure_future(request)
-        task.add_done_callback(_note_outcome)
-        return task
+
+
+def _started(request: Request) -> asyncio.Future[Any]:
+    """`request` running as a task, or its refusal as a failed future."""
+    if isinstance(request, Exception):
+        return _failed(request)
+    task = asyncio.ensure_future(request)
+    task.add_done_callback(_note_outcome)
+    return task
+
+
+async def _outcome(request: Request | asyncio.Future[Any]) -> Any:
+    """What `request` answers, or the exception it fails with."""
+    if isinstance(request, Exception):
+        return request
+    try:
+        return await request
+    except Exception as error:  # each call fails on its own
+        return error
 
 
 def _failed(error: Exception) -> asyncio.Future[Any]:
