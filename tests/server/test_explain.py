@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from graphql.execution.values import get_variable_values
 
 from tests.conftest import DEMO_HEADERS, Service, fast_settings, start_service
 from wethod_graphql.demo import DEMO_COMPANY, DEMO_TOKEN, DemoApi
+from wethod_graphql.schema.build import build_schema
 
 EXPLAIN = {**DEMO_HEADERS, "wethod-explain": "1"}
 
@@ -99,3 +101,52 @@ async def test_an_operation_refused_before_any_call(service: Service) -> None:
         "totals": {"calls": 0, "attempts": 0, "durationMs": 0},
     }
     assert service.demo.client_requests() == []
+
+
+#: Client 1 twice, a representation refused before any call, an alias.
+ENTITIES = """
+  _entities(representations: [
+    {__typename: "Client", id: "1"}, {__typename: "Client", id: "2"},
+    {__typename: "Client", id: "1"}, {__typename: "Nope", id: "3"},
+    {__typename: "Client", id: "9999"}
+  ]) { ... on Client { id } }
+  again: _entities(representations: [{__typename: "Client", id: "2"}]) {
+    ... on Client { corporateName }
+  }
+"""
+
+
+def planned(query: str) -> bool:
+    """Whether a compiled plan, not graphql-core, answers `query`."""
+    schema = build_schema()
+    (operation,) = schema.operations.prepare(query).operations
+    variables = get_variable_values(schema._schema, (), {})
+    assert not isinstance(variables, list)
+    return operation.plan is not None and operation.plan._shape(variables) is not None
+
+
+def served(body: dict[str, Any]) -> dict[str, list[list[str | int]]]:
+    """Each call's response paths, by the call's path."""
+    return {
+        call["path"]: sorted(call["paths"])
+        for call in body["extensions"]["upstream"]["calls"]
+    }
+
+
+async def test_entities_name_their_index_with_a_plan_or_on_graphql_core(
+    service: Service,
+) -> None:
+    by_plan = f"{{ {ENTITIES} }}"
+    # `_service` has no plan: the whole operation runs on graphql-core.
+    by_graphql_core = f"{{ {ENTITIES} _service {{ sdl }} }}"
+    assert planned(by_plan)
+    assert not planned(by_graphql_core)
+    with_plan = await service.query(by_plan, headers=EXPLAIN)
+    without = await service.query(by_graphql_core, headers=EXPLAIN)
+    assert without["data"]["_entities"] == with_plan["data"]["_entities"]
+    assert served(without) == served(with_plan)
+    assert served(with_plan) == {
+        "/api/clients/1": [["_entities", 0], ["_entities", 2]],
+        "/api/clients/2": [["_entities", 1], ["again", 0]],
+        "/api/clients/9999": [["_entities", 4]],
+    }

@@ -8,15 +8,17 @@ resources, statuses, codes and reasons come from the service, not the caller.
 Under `serve --workers N` each worker writes its values to files in
 `PROMETHEUS_MULTIPROC_DIR` (prometheus-client's multiprocess mode, chosen
 when that variable is set before the library is imported; `cli.py` sets
-it), and any worker's `/metrics` sums them all.
+it), and any worker's `/metrics` sums them all. A scrape first drops the
+live gauges of workers that died (see `forget_dead_workers`).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Hashable, Iterator, MutableMapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Generic, TypeVar
 
@@ -29,7 +31,7 @@ from prometheus_client import (
     disable_created_metrics,
     generate_latest,
 )
-from prometheus_client.multiprocess import MultiProcessCollector
+from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
 
 MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
 CONTENT_TYPE = CONTENT_TYPE_LATEST
@@ -43,6 +45,8 @@ ANONYMOUS = "anonymous"
 
 _SECONDS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
 _CALLS = (0, 1, 2, 3, 5, 10, 20, 50, 100, 200, 500, 1000)
+#: A file of one process's `live*` gauges: `gauge_livesum_<pid>.db`.
+_LIVE_GAUGES = re.compile(r"gauge_live[a-z]+_(\d+)\.db")
 
 C = TypeVar("C", Counter, Gauge, Histogram)
 
@@ -158,9 +162,44 @@ class Metrics:
         """The exposition text: this process's values, or every worker's."""
         if self._multiprocess_dir is None:
             return generate_latest(self.registry)
+        forget_dead_workers(self._multiprocess_dir)
         registry = CollectorRegistry()
         MultiProcessCollector(registry, path=self._multiprocess_dir)  # type: ignore[no-untyped-call]
         return generate_latest(registry)
+
+
+def forget_dead_workers(directory: str) -> None:
+    """Remove the `live*` gauge files of processes that no longer exist.
+
+    uvicorn's supervisor respawns a worker that was killed or crashed, but
+    nothing tells prometheus-client (`mark_process_dead`), so the dead
+    worker's last value (upstream calls in flight) would stay in every sum.
+    Cheap: one listing and a signal-0 probe per worker file, and the files
+    of the dead go, so the list stays as long as the live workers'.
+    """
+    pids = {
+        int(match[1])
+        for name in os.listdir(directory)
+        if (match := _LIVE_GAUGES.fullmatch(name))
+    }
+    pids.discard(os.getpid())
+    for pid in pids:
+        if not _exists(pid):
+            # Another worker's scrape may have removed the files first.
+            with suppress(FileNotFoundError):
+                mark_process_dead(pid, directory)  # type: ignore[no-untyped-call]
+
+
+def _exists(pid: int) -> bool:
+    # A dead worker is a zombie until the supervisor reaps it (uvicorn looks
+    # at its workers every half second); its files go at the next scrape.
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # alive, and another user's: the pid was reused
+    return True
 
 
 @contextmanager

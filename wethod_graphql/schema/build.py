@@ -20,11 +20,10 @@ from strawberry.schema.schema import DEFAULT_ALLOWED_OPERATION_TYPES
 from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 
-from wethod_graphql.errors import InputError
 from wethod_graphql.observe.observer import NO_OBSERVER, Observer
 from wethod_graphql.resolvers.context import Context
 from wethod_graphql.schema.clients import Client
-from wethod_graphql.schema.entities import check_count, entity_key, entity_keys
+from wethod_graphql.schema.entities import entity_keys, resolve_each
 from wethod_graphql.schema.errors import (
     ErrorCodes,
     log_errors,
@@ -247,18 +246,9 @@ class WethodSchema(strawberry.federation.Schema):
     def entities_resolver(
         self, info: strawberry.Info, representations: list[FederationAny]
     ) -> list[FederationAny]:
-        # Strawberry fails the whole list on one unknown `__typename`; here
-        # each representation succeeds or fails on its own.
-        check_count(list(representations))
-        results: list[Any] = []
-        for index, representation in enumerate(representations):
-            try:
-                key = entity_key(index, representation, self.entity_keys)
-            except InputError as error:
-                results.append(error)
-            else:
-                results.extend(super().entities_resolver(info, [key]))
-        return results
+        return resolve_each(
+            info, representations, self.entity_keys, super().entities_resolver
+        )
 
 
 def _refused(

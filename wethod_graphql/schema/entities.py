@@ -1,13 +1,17 @@
 """Federation representations: what `_entities` accepts of each.
 
-Shared by the resolver on graphql-core's path (`WethodSchema.entities_resolver`)
-and by execution plans, so both refuse a representation the same way.
+Shared by the resolver on graphql-core's path (`WethodSchema.entities_resolver`,
+through `resolve_each`) and by execution plans, so both refuse a
+representation the same way.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
+from typing import Any
 
+import strawberry
 from strawberry.federation.schema import FederationAny
 
 from wethod_graphql.errors import InputError
@@ -61,3 +65,39 @@ def _entity_key(representation: object, keys: Mapping[str, str]) -> FederationAn
     if key not in representation:
         raise InputError(f"missing the key field {key!r}")
     return FederationAny({"__typename": typename, key: representation[key]})
+
+
+#: Strawberry's resolution of representations (`entities_resolver`).
+Resolve = Callable[[strawberry.Info, list[FederationAny]], list[FederationAny]]
+
+
+def resolve_each(
+    info: strawberry.Info,
+    representations: list[FederationAny],
+    keys: Mapping[str, str],
+    resolve: Resolve,
+) -> list[Any]:
+    """`_entities` on graphql-core's path: each representation resolved by
+    `resolve` or refused, on its own (Strawberry fails the whole list on one
+    unknown `__typename`)."""
+    check_count(list(representations))
+    results: list[Any] = []
+    for index, representation in enumerate(representations):
+        try:
+            key = entity_key(index, representation, keys)
+        except InputError as error:
+            results.append(error)
+        else:
+            results.extend(resolve(_item_info(info, index), [key]))
+    return results
+
+
+def _item_info(info: strawberry.Info, index: int) -> strawberry.Info:
+    """`info` with its path ending in `index`, as for any list item.
+
+    Strawberry hands every representation the `_entities` field's own info;
+    the resolver notes `info.path` for explain, which must name the entity
+    (`["_entities", 0]`) as a plan does.
+    """
+    raw = info._raw_info
+    return replace(info, _raw_info=raw._replace(path=raw.path.add_key(index)))
