@@ -111,4 +111,5 @@ async def _resolve_document(
         query = await admission.document(params.query, params.extensions)
     except RequestError as error:
         raise refused(error) from None
-    return replace(params, query=query if isinstance(query, str) else None)
+    text = query if isinstance(query, str) else None
+    return params if text == params.query else replace(params, query=text)

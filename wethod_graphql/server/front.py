@@ -37,8 +37,8 @@ from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from wethod_graphql.observe.observer import Observer
-from wethod_graphql.observe.record import current_request
-from wethod_graphql.server.gzip import GzipSend, accepts_gzip
+from wethod_graphql.observe.record import RequestRecord, current_request
+from wethod_graphql.server.gzip import GzipSend, gzip_accepted
 from wethod_graphql.server.logs import request_id_var
 from wethod_graphql.server.media import request_error
 from wethod_graphql.server.routing import GRAPHQL_PATH
@@ -50,7 +50,11 @@ log = logging.getLogger(__name__)
 #: The access log's status for a client that hung up before its request was
 #: read whole (nginx's "client closed request"); nothing is sent to it.
 CLIENT_CLOSED = 499
-EXPLAIN_HEADER = "wethod-explain"
+EXPLAIN_HEADER = b"wethod-explain"
+#: The request headers read here, each once, by `_front_headers`.
+FRONT_HEADERS = frozenset(
+    {b"x-request-id", EXPLAIN_HEADER, b"accept", b"content-length", b"accept-encoding"}
+)
 
 
 class Front:
@@ -83,21 +87,21 @@ class Front:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = Headers(scope=scope)
-        incoming = headers.get("x-request-id", "")
+        seen = _front_headers(scope["headers"])
+        incoming = seen.get(b"x-request-id", b"").decode("latin-1")
         request_id = incoming if REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
         id_token = request_id_var.set(request_id)
-        explain = self.explain_allowed and headers.get(EXPLAIN_HEADER) == "1"
+        explain = self.explain_allowed and seen.get(EXPLAIN_HEADER) == b"1"
         method, path = scope["method"], scope["path"]
         record, span, started = self.observer.request_started(
-            method, path, headers, explain=explain
+            method, path, Headers(scope=scope), explain=explain
         )
         record_token = current_request.set(record)
         answer = _Answer(send, request_id)
         outcome = ""
         try:
-            await self._answer(scope, receive, answer, headers)
+            await self._answer(scope, receive, answer, seen)
         except ClientDisconnect:
             # No error of ours: one INFO line, no trace, nothing sent back.
             answer.status, outcome = CLIENT_CLOSED, " client disconnected"
@@ -110,41 +114,28 @@ class Front:
                 status,
                 graphql=path == GRAPHQL_PATH and not answer.html,
             )
-            fields: dict[str, object] = {
-                "status": status,
-                "duration_ms": round(elapsed * 1000, 1),
-            }
-            if record.operation_type is not None:
-                fields["operation_type"] = record.operation_type
-            if record.operation_name is not None:
-                fields["operation_name"] = record.operation_name
-            if record.upstream_calls or record.operation_type is not None:
-                fields["upstream_calls"] = record.upstream_calls
-            if record.error_codes:
-                fields["error_codes"] = sorted(set(record.error_codes))
-            access_log.info(
-                '"%s %s" %d %.1fms%s',
-                method,
-                path,
-                status,
-                elapsed * 1000,
-                outcome,
-                extra=fields,
-            )
+            if access_log.isEnabledFor(logging.INFO):
+                _log_access(record, method, path, status, elapsed, outcome)
             current_request.reset(record_token)
             request_id_var.reset(id_token)
 
     async def _answer(
-        self, scope: Scope, receive: Receive, answer: _Answer, headers: Headers
+        self,
+        scope: Scope,
+        receive: Receive,
+        answer: _Answer,
+        seen: dict[bytes, bytes],
     ) -> None:
         """`app`'s answer, within the body's cap and deadline; gzipped if large."""
-        accept = headers.get("accept")
-        length = headers.get("content-length")
+        raw_accept = seen.get(b"accept")
+        accept = None if raw_accept is None else raw_accept.decode("latin-1")
+        length = seen.get(b"content-length")
         if length is not None and (not length.isdigit() or int(length) > self.max_body):
             await self._refuse(scope, receive, answer, accept, 413)
             return
         send: Send = answer
-        if accepts_gzip(scope["headers"]):
+        encodings = seen.get(b"accept-encoding")
+        if encodings is not None and gzip_accepted(encodings):
             send = GzipSend(answer, self.gzip_min_bytes, self.gzip_level)
         deadline = asyncio.get_running_loop().time() + self.body_timeout
         # With a Content-Length, the server delivers no more than declared.
@@ -176,6 +167,48 @@ class Front:
             response = request_error(accept, message, 408)
             response.headers["connection"] = "close"
         await response(scope, receive, send)
+
+
+def _front_headers(raw: list[tuple[bytes, bytes]]) -> dict[bytes, bytes]:
+    """The first value of each of `FRONT_HEADERS`, in one pass over the request's
+    headers (as Starlette's `Headers.get`, which scans them all per name)."""
+    seen: dict[bytes, bytes] = {}
+    for name, value in raw:
+        if name in FRONT_HEADERS and name not in seen:
+            seen[name] = value
+    return seen
+
+
+def _log_access(
+    record: RequestRecord,
+    method: str,
+    path: str,
+    status: int,
+    elapsed: float,
+    outcome: str,
+) -> None:
+    """The access line, with the record's fields."""
+    fields: dict[str, object] = {
+        "status": status,
+        "duration_ms": round(elapsed * 1000, 1),
+    }
+    if record.operation_type is not None:
+        fields["operation_type"] = record.operation_type
+    if record.operation_name is not None:
+        fields["operation_name"] = record.operation_name
+    if record.upstream_calls or record.operation_type is not None:
+        fields["upstream_calls"] = record.upstream_calls
+    if record.error_codes:
+        fields["error_codes"] = sorted(set(record.error_codes))
+    access_log.info(
+        '"%s %s" %d %.1fms%s',
+        method,
+        path,
+        status,
+        elapsed * 1000,
+        outcome,
+        extra=fields,
+    )
 
 
 class _Answer:

@@ -86,11 +86,19 @@ def accepts_gzip(headers: list[tuple[bytes, bytes]]) -> bool:
     """Whether `Accept-Encoding` lists gzip (or `*`) with a quality above 0."""
     for name, value in headers:
         if name == b"accept-encoding":
-            if b"gzip" not in value and b"*" not in value:
-                return False
-            # Most clients send plain lists ("gzip, deflate, br"): no parsing.
-            return b";" not in value or _gzip_quality(value.decode("latin-1")) > 0
+            return gzip_accepted(value)
     return False
+
+
+def gzip_accepted(accept_encoding: bytes) -> bool:
+    """Whether this `Accept-Encoding` value lists gzip (or `*`) above quality 0."""
+    if b"gzip" not in accept_encoding and b"*" not in accept_encoding:
+        return False
+    # Most clients send plain lists ("gzip, deflate, br"): no parsing.
+    return (
+        b";" not in accept_encoding
+        or _gzip_quality(accept_encoding.decode("latin-1")) > 0
+    )
 
 
 def _gzip_quality(accept_encoding: str) -> float:

@@ -7,6 +7,7 @@ exception, status code or response body crosses this module's boundary.
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Awaitable, Callable, Mapping
 from functools import partial
 from typing import Any, TypeVar
@@ -248,7 +249,7 @@ class UpstreamClient:
         """One attempt: the status, the headers and the (capped) body."""
         # Built already encoded (ids and enum values need no quoting), which
         # spares aiohttp parsing and re-quoting the URL on every call.
-        url = URL(f"{self._base_url}{path}?{urlencode(params)}", encoded=True)
+        url = URL(f"{self._base_url}{path}?{_encoded(params)}", encoded=True)
         async with self._slots:
             sent = call.attempt_started(headers)
             try:
@@ -263,3 +264,21 @@ class UpstreamClient:
                 raise
             call.attempt_ended(status)
             return status, answer, body
+
+
+#: The parameters of an item call: few distinct values, none from a caller.
+_ITEM_PARAMS = frozenset({"deleted", "include"})
+
+
+def _encoded(params: dict[str, str]) -> str:
+    """`params` as a query string. Those of item calls are encoded once
+    (`urlencode` costs more than the rest of building the URL); a list
+    call's filters are a caller's text, and are not kept."""
+    if params.keys() <= _ITEM_PARAMS:
+        return _encode_query(tuple(params.items()))
+    return urlencode(params)
+
+
+@functools.lru_cache(maxsize=256)
+def _encode_query(params: tuple[tuple[str, str], ...]) -> str:
+    return urlencode(params)

@@ -108,6 +108,10 @@ def parse_record(cls: type[R], data: object) -> R:
             if required:
                 raise RecordError(f"{cls.__name__}.{name}: missing")
             continue
+        if parse is _string and isinstance(raw, str):
+            # Most fields are strings: checked here, without a call.
+            values[name] = raw
+            continue
         try:
             values[name] = parse(raw)
         except (TypeError, ValueError) as error:

@@ -15,7 +15,7 @@ GraphQL, only what the schema will call things.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from wethod_graphql.errors import InputError
@@ -45,7 +45,10 @@ class Relation:
         return self.include
 
 
-@dataclass(frozen=True, slots=True)
+# eq=False: a resource is one object for the process's life, equal only to
+# itself; every loader key hashes it, and hashing its fields (relations
+# included) cost more than the rest of the key.
+@dataclass(frozen=True, slots=True, eq=False)
 class Resource:
     """A REST resource: `GET {path}/{id}` and, if `listed`, `GET {path}`."""
 
@@ -61,11 +64,12 @@ class Resource:
     #: Whether `GET {path}` lists items, and the fields it filters on.
     listed: bool = False
     filters: frozenset[str] = frozenset()
+    #: Every include path the upstream accepts, nested ones in dot-notation.
+    includes: frozenset[str] = field(init=False, repr=False)
 
-    @property
-    def includes(self) -> frozenset[str]:
-        """Every include path the upstream accepts, nested ones in dot-notation."""
-        return frozenset(_paths(self.relations, ""))
+    def __post_init__(self) -> None:
+        # Derived once: every upstream call checks its includes against it.
+        object.__setattr__(self, "includes", frozenset(_paths(self.relations, "")))
 
     @property
     def connection_type(self) -> str:
