@@ -28,7 +28,8 @@ class HeaderDeadlineProtocol(HttpToolsProtocol):
         self._header_deadline: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        super().connection_made(transport)
+        corked = cast(asyncio.Transport, CorkedTransport(transport, self.loop))
+        super().connection_made(corked)
         self._arm()
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -63,6 +64,45 @@ class HeaderDeadlineProtocol(HttpToolsProtocol):
                 self.header_timeout,
             )
             self.transport.close()
+
+
+class CorkedTransport:
+    """A transport whose writes within one event-loop step go out as one.
+
+    uvicorn writes a response's head and its body separately: two sends,
+    and two TCP segments on the wire for every small answer. Held until the
+    step ends (or the connection closes), they go out together.
+    """
+
+    __slots__ = ("_loop", "_pending", "_transport")
+
+    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop):
+        self._transport = transport
+        self._loop = loop
+        self._pending: list[bytes] | None = None
+
+    def write(self, data: bytes) -> None:
+        if self._pending is None:
+            self._pending = [data]
+            self._loop.call_soon(self._flush)
+        else:
+            self._pending.append(data)
+
+    def _flush(self) -> None:
+        pending, self._pending = self._pending, None
+        if pending and not self._transport.is_closing():
+            self._transport.write(b"".join(pending))
+
+    def close(self) -> None:
+        self._flush()
+        self._transport.close()
+
+    def abort(self) -> None:
+        self._pending = None
+        self._transport.abort()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
 
 
 def with_header_timeout(header_timeout: float) -> type[asyncio.Protocol]:
