@@ -84,7 +84,7 @@ class CallObservation:
         self._attempt += 1
         metrics = self._observer.metrics
         if metrics is not None:
-            metrics.upstream_in_flight.inc()
+            metrics.attempt_started()
         tracing = self._observer.tracing
         if tracing is not None:
             self._span = tracing.start_client(
@@ -100,8 +100,8 @@ class CallObservation:
         self._last = outcome
         metrics = self._observer.metrics
         if metrics is not None:
-            metrics.upstream_in_flight.dec()
-            metrics.upstream_requests(self._resource, str(outcome)).inc()
+            metrics.attempt_ended()
+            metrics.upstream_requests(self._resource, outcome).inc()
             metrics.upstream_duration(self._resource).observe(elapsed)
         tracing = self._observer.tracing
         if self._span is not None and tracing is not None:
@@ -114,7 +114,7 @@ class CallObservation:
         """Another attempt follows, because of `reason` (a status or a failure)."""
         metrics = self._observer.metrics
         if metrics is not None:
-            metrics.upstream_retries(str(reason)).inc()
+            metrics.upstream_retries(reason).inc()
 
     def ended(self, error: BaseException | None) -> None:
         """The call is over: answered, or failed with `error`."""

@@ -62,10 +62,12 @@ class _Children(Generic[C]):
         self._metric: C = metric
         self._children: dict[Hashable, C] = {}
 
-    def __call__(self, *values: str) -> C:
+    def __call__(self, *values: str | int) -> C:
+        """The child of these label values (a status may come as an int)."""
         child = self._children.get(values)
         if child is None:
-            child = self._children[values] = self._metric.labels(*values)
+            labels = [str(value) for value in values]
+            child = self._children[values] = self._metric.labels(*labels)
         return child
 
 
@@ -133,12 +135,17 @@ class Metrics:
                 registry=registry,
             )
         )
-        self.upstream_in_flight = Gauge(
+        self._in_flight_gauge = Gauge(
             "wethod_graphql_upstream_in_flight",
             "Upstream HTTP attempts in flight now.",
             registry=registry,
             multiprocess_mode="livesum",
         )
+        #: Attempts in flight, when one process serves: the scrape reads it,
+        #: so an attempt costs no lock. Workers share files (`livesum`).
+        self._in_flight = 0
+        if self._multiprocess_dir is None:
+            self._in_flight_gauge.set_function(lambda: self._in_flight)
         self.calls_per_operation = Histogram(
             "wethod_graphql_upstream_calls_per_operation",
             "Upstream calls one GraphQL operation made.",
@@ -146,6 +153,20 @@ class Metrics:
             registry=registry,
         )
         self._names: set[str] = set()
+
+    def attempt_started(self) -> None:
+        """One more upstream attempt in flight."""
+        if self._multiprocess_dir is None:
+            self._in_flight += 1
+        else:
+            self._in_flight_gauge.inc()
+
+    def attempt_ended(self) -> None:
+        """One upstream attempt fewer in flight."""
+        if self._multiprocess_dir is None:
+            self._in_flight -= 1
+        else:
+            self._in_flight_gauge.dec()
 
     def operation_label(self, name: str | None) -> str:
         """The `operation_name` label of `name`: itself, or `other` past the bound."""

@@ -80,7 +80,7 @@ class Observer:
         if metrics is not None and graphql:
             operation_type = record.operation_type or NO_OPERATION
             name = metrics.operation_label(record.operation_name)
-            metrics.requests(operation_type, name, str(status)).inc()
+            metrics.requests(operation_type, name, status).inc()
             metrics.request_duration(operation_type).observe(elapsed)
             for code in record.error_codes:
                 metrics.errors(code).inc()
