@@ -55,6 +55,15 @@ async def test_writes_of_one_step_go_out_as_one() -> None:
     assert inner.calls[-1] == ("write", b"more")
 
 
+async def test_writelines_keeps_the_order_of_writes() -> None:
+    inner = RecordingTransport()
+    transport = corked(inner)
+    transport.write(b"head ")
+    transport.writelines([b"body ", b"tail"])
+    await next_step()
+    assert inner.calls == [("write", b"head body tail")]
+
+
 async def test_close_sends_what_is_held_first() -> None:
     inner = RecordingTransport()
     transport = corked(inner)

@@ -1,5 +1,8 @@
 """The Strawberry names `/graphql` still relies on, and what it relies on them for.
 
+(Also the one Strawberry internal the schema relies on: `Info._raw_info`,
+for the path of each `_entities` representation.)
+
 `server/endpoint.py` runs operations through `WethodSchema.execute` and needs
 from Strawberry: `OperationType` (which operations a method may run),
 `ExecutionResult` (what `execute` returns: `data`, `errors`, `extensions`),
@@ -11,11 +14,12 @@ the version pin in pyproject.toml can widen with the endpoint adjusted.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 from typing import Any
 
 import pytest
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLResolveInfo
 
 from wethod_graphql.schema.build import build_schema
 
@@ -73,3 +77,18 @@ async def test_execute_returns_data_errors_and_extensions() -> None:
 def test_the_operation_types_the_endpoint_names_exist() -> None:
     names = {"QUERY", "MUTATION", "SUBSCRIPTION"}
     assert {operation_type(name).name for name in names} == names
+
+
+def test_an_info_wraps_graphql_cores_resolve_info() -> None:
+    # `schema/entities.py` gives each representation of `_entities` an
+    # `info` whose path ends in its index, by replacing the graphql-core
+    # `GraphQLResolveInfo` (a NamedTuple) inside Strawberry's `Info`.
+    info_class = seam("strawberry", "Info")
+    fields = {field.name for field in dataclasses.fields(info_class)}
+    if "_raw_info" not in fields:
+        pytest.fail(
+            "strawberry.Info no longer keeps `_raw_info`; "
+            "wethod_graphql/schema/entities.py replaces it: adjust `_item_info`.",
+            pytrace=False,
+        )
+    assert "path" in GraphQLResolveInfo._fields

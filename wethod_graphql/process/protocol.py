@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+from collections.abc import Iterable
 from typing import Any, cast
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
@@ -87,6 +88,11 @@ class CorkedTransport:
             self._loop.call_soon(self._flush)
         else:
             self._pending.append(data)
+
+    def writelines(self, chunks: Iterable[bytes]) -> None:
+        # Held too, or they would overtake what `write` holds.
+        for data in chunks:
+            self.write(data)
 
     def _flush(self) -> None:
         pending, self._pending = self._pending, None

@@ -27,7 +27,7 @@ from wethod_graphql.server.observing import (
     create_observer,
     metrics_endpoint,
 )
-from wethod_graphql.server.routing import GraphQLShortcut, http_error
+from wethod_graphql.server.routing import GRAPHQL_PATH, GraphQLShortcut, http_error
 from wethod_graphql.upstream import UpstreamClient, create_session
 
 #: Incoming headers a browser may send cross-origin: exactly those we read.
@@ -84,7 +84,7 @@ def create_app(settings: Settings, hooks: Hooks | None = None) -> Starlette:
     )
     routes: list[BaseRoute] = [
         # The endpoint answers every method itself (405 as JSON, with Allow).
-        Route("/graphql", endpoint),
+        Route(GRAPHQL_PATH, endpoint),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
     ]

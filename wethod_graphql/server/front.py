@@ -98,32 +98,32 @@ class Front:
             method, path, Headers(scope=scope), explain=explain
         )
         record_token = current_request.set(record)
-        answer = _Answer(send, request_id)
+        sent = _TrackedSend(send, request_id)
         outcome = ""
         try:
-            await self._answer(scope, receive, answer, seen)
+            await self._serve(scope, receive, sent, seen)
         except ClientDisconnect:
             # No error of ours: one INFO line, no trace, nothing sent back.
-            answer.status, outcome = CLIENT_CLOSED, " client disconnected"
+            sent.status, outcome = CLIENT_CLOSED, " client disconnected"
         finally:
-            status = answer.status
+            status = sent.status
             elapsed = self.observer.request_ended(
                 record,
                 span,
                 started,
                 status,
-                graphql=path == GRAPHQL_PATH and not answer.html,
+                graphql=path == GRAPHQL_PATH and not sent.html,
             )
             if access_log.isEnabledFor(logging.INFO):
                 _log_access(record, method, path, status, elapsed, outcome)
             current_request.reset(record_token)
             request_id_var.reset(id_token)
 
-    async def _answer(
+    async def _serve(
         self,
         scope: Scope,
         receive: Receive,
-        answer: _Answer,
+        sent: _TrackedSend,
         seen: dict[bytes, bytes],
     ) -> None:
         """`app`'s answer, within the body's cap and deadline; gzipped if large."""
@@ -131,24 +131,24 @@ class Front:
         accept = None if raw_accept is None else raw_accept.decode("latin-1")
         length = seen.get(b"content-length")
         if length is not None and (not length.isdigit() or int(length) > self.max_body):
-            await self._refuse(scope, receive, answer, accept, 413)
+            await self._refuse(scope, receive, sent, accept, 413)
             return
-        send: Send = answer
+        send: Send = sent
         encodings = seen.get(b"accept-encoding")
         if encodings is not None and gzip_accepted(encodings):
-            send = GzipSend(answer, self.gzip_min_bytes, self.gzip_level)
+            send = GzipSend(sent, self.gzip_min_bytes, self.gzip_level)
         deadline = asyncio.get_running_loop().time() + self.body_timeout
         # With a Content-Length, the server delivers no more than declared.
         body = _Body(receive, deadline, None if length is not None else self.max_body)
         try:
             await self.app(scope, body, send)
         except _BodyTooLarge:
-            if not answer.started:
-                await self._refuse(scope, receive, answer, accept, 413)
+            if not sent.started:
+                await self._refuse(scope, receive, sent, accept, 413)
         except _BodyTooSlow:
             log.info("Request body not complete within %g s: 408.", self.body_timeout)
-            if not answer.started:  # else nothing sane to add; uvicorn closes it
-                await self._refuse(scope, receive, answer, accept, 408)
+            if not sent.started:  # else nothing sane to add; uvicorn closes it
+                await self._refuse(scope, receive, sent, accept, 408)
 
     async def _refuse(
         self,
@@ -211,7 +211,7 @@ def _log_access(
     )
 
 
-class _Answer:
+class _TrackedSend:
     """The server's `send`, with the request id added to the response's
     headers; notes the status, whether the answer is HTML and whether it
     has started (an error found while reading the body can still be

@@ -1,10 +1,11 @@
 """gzip for large answers, at no cost to small ones.
 
-`GzipMiddleware` compresses a response when the client accepts gzip (an
-`Accept-Encoding` token `gzip` without `q=0`), the body reaches
-`minimum_size` and it comes in one piece (every answer of `/graphql`, the
-health checks, the GraphiQL page). A response sent in several pieces (the
-GraphiQL asset files) or already encoded passes through untouched.
+`GzipSend`, the `send` `server.front` gives a client that accepts gzip (an
+`Accept-Encoding` token `gzip` without `q=0`: `gzip_accepted`), compresses
+a response when the body reaches `minimum_size` and it comes in one piece
+(every answer of `/graphql`, the health checks, the GraphiQL page). A
+response sent in several pieces (the GraphiQL asset files) or already
+encoded passes through untouched.
 
 Starlette's `GZipMiddleware` also compresses streams, but adds 11 to 33 µs
 to every response, small and uncompressed ones included (several times the
@@ -17,28 +18,13 @@ from __future__ import annotations
 import zlib
 
 from starlette.datastructures import MutableHeaders
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
-
-class GzipMiddleware:
-    """`GzipSend` around every response of `app` to a client that accepts gzip."""
-
-    def __init__(self, app: ASGIApp, minimum_size: int, level: int) -> None:
-        self.app = app
-        self.minimum_size = minimum_size
-        self.level = level
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not accepts_gzip(scope["headers"]):
-            await self.app(scope, receive, send)
-            return
-        await self.app(scope, receive, GzipSend(send, self.minimum_size, self.level))
+from starlette.types import Message, Send
 
 
 class GzipSend:
     """An ASGI `send` that gzips a one-piece body from `minimum_size` bytes up.
 
-    Use it only for a client that accepts gzip (`accepts_gzip`).
+    Use it only for a client that accepts gzip (`gzip_accepted`).
     """
 
     __slots__ = ("_held", "_level", "_minimum_size", "_send")
@@ -80,14 +66,6 @@ class GzipSend:
     def _compress(self, body: bytes) -> bytes:
         compressor = zlib.compressobj(self._level, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
         return compressor.compress(body) + compressor.flush()
-
-
-def accepts_gzip(headers: list[tuple[bytes, bytes]]) -> bool:
-    """Whether `Accept-Encoding` lists gzip (or `*`) with a quality above 0."""
-    for name, value in headers:
-        if name == b"accept-encoding":
-            return gzip_accepted(value)
-    return False
 
 
 def gzip_accepted(accept_encoding: bytes) -> bool:

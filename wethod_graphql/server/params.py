@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from starlette.requests import ClientDisconnect, Request
-from starlette.types import Receive
+from starlette.requests import Request
 
 #: The one request body media type served (with or without a charset).
 ACCEPTED_BODY = "application/json"
@@ -65,20 +64,7 @@ async def read_params(request: Request) -> GraphQLParams:
             f"Unsupported content type: POST a JSON body as {ACCEPTED_BODY}, "
             "or use GET with query parameters.",
         )
-    return _from_body(await read_body(request.receive))
-
-
-async def read_body(receive: Receive) -> bytes:
-    """The whole body, as Starlette's `Request.body()` reads it, without its
-    async generator: a request's body is read once, here."""
-    chunks: list[bytes] = []
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            raise ClientDisconnect
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body", False):
-            return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    return _from_body(await request.body())
 
 
 def _from_query_string(query: Mapping[str, str]) -> GraphQLParams:

@@ -102,15 +102,23 @@ class UpstreamClient:
         number = parse_id(item_id, resource)
         check_includes(resource, include)
         headers = caller.headers()  # no credentials: no call, no cache either
-        params = {"deleted": deleted.value}
-        if include:
-            params["include"] = ",".join(sorted(include))
+        params = _item_params(deleted, include)
+        query = _item_query(deleted, include)
         subject = (resource, f"{resource.noun} {number}")
         path = f"{resource.path}/{number}"
         template = f"{resource.path}/{{id}}"
         parse = partial(parse_item, resource, number=number, include=include)
         fetch = partial(
-            self._get, path, params, headers, subject, deadline, template, served, parse
+            self._get,
+            path,
+            params,
+            query,
+            headers,
+            subject,
+            deadline,
+            template,
+            served,
+            parse,
         )
         if self._cache is None:
             return (await fetch())[0]
@@ -143,6 +151,7 @@ class UpstreamClient:
         page, _, _ = await self._get(
             resource.path,
             params,
+            urlencode(params),
             headers,
             subject,
             deadline,
@@ -169,6 +178,7 @@ class UpstreamClient:
         self,
         path: str,
         params: dict[str, str],
+        query: str,
         headers: dict[str, str],
         subject: Subject,
         operation_deadline: float | None,
@@ -177,7 +187,8 @@ class UpstreamClient:
         parse: Callable[[bytes], T],
     ) -> tuple[T, bytes, str | None]:
         """`parse` of a 200 body, the body and its `Cache-Control`; or the error
-        for the answer. Parsed within the call, so explain names a bad body."""
+        for the answer. Parsed within the call, so explain names a bad body.
+        `query` is `params` encoded (explain and the cache read `params`)."""
         now = asyncio.get_running_loop().time()
         deadline = now + self._budget
         if operation_deadline is not None:
@@ -191,7 +202,7 @@ class UpstreamClient:
         try:
             async with asyncio.timeout_at(deadline):
                 body, cache_control = await self._get_with_retries(
-                    call, path, params, headers, subject, deadline
+                    call, path, query, headers, subject, deadline
                 )
                 value = parse(body)
         except TimeoutError as error:
@@ -207,7 +218,7 @@ class UpstreamClient:
         self,
         call: CallObservation,
         path: str,
-        params: dict[str, str],
+        query: str,
         headers: dict[str, str],
         subject: Subject,
         deadline: float,
@@ -217,7 +228,7 @@ class UpstreamClient:
             attempt += 1
             cause: Exception | None = None
             try:
-                status, answer, body = await self._send(call, path, params, headers)
+                status, answer, body = await self._send(call, path, query, headers)
             except TRANSPORT_ERRORS as error:
                 cause = error
                 failure = transport_failure(error)
@@ -243,13 +254,13 @@ class UpstreamClient:
         self,
         call: CallObservation,
         path: str,
-        params: dict[str, str],
+        query: str,
         headers: dict[str, str],
     ) -> tuple[int, Mapping[str, str], bytes]:
         """One attempt: the status, the headers and the (capped) body."""
         # Built already encoded (ids and enum values need no quoting), which
         # spares aiohttp parsing and re-quoting the URL on every call.
-        url = URL(f"{self._base_url}{path}?{_encoded(params)}", encoded=True)
+        url = URL(f"{self._base_url}{path}?{query}", encoded=True)
         async with self._slots:
             sent = call.attempt_started(headers)
             try:
@@ -266,19 +277,17 @@ class UpstreamClient:
             return status, answer, body
 
 
-#: The parameters of an item call: few distinct values, none from a caller.
-_ITEM_PARAMS = frozenset({"deleted", "include"})
+def _item_params(deleted: Deleted, include: frozenset[str]) -> dict[str, str]:
+    """The query parameters of an item call."""
+    params = {"deleted": deleted.value}
+    if include:
+        params["include"] = ",".join(sorted(include))
+    return params
 
 
-def _encoded(params: dict[str, str]) -> str:
-    """`params` as a query string. Those of item calls are encoded once
-    (`urlencode` costs more than the rest of building the URL); a list
-    call's filters are a caller's text, and are not kept."""
-    if params.keys() <= _ITEM_PARAMS:
-        return _encode_query(tuple(params.items()))
-    return urlencode(params)
-
-
-@functools.lru_cache(maxsize=256)
-def _encode_query(params: tuple[tuple[str, str], ...]) -> str:
-    return urlencode(params)
+@functools.lru_cache(maxsize=64)
+def _item_query(deleted: Deleted, include: frozenset[str]) -> str:
+    """`_item_params` encoded, once per filter and include set: they are few
+    (includes are checked against the resource first) and `urlencode` costs
+    more than the rest of building the URL."""
+    return urlencode(_item_params(deleted, include))
