@@ -23,6 +23,7 @@ from wethod_graphql.observe.record import ResponsePath
 from wethod_graphql.upstream.body import read_capped
 from wethod_graphql.upstream.cache import RecordCache
 from wethod_graphql.upstream.caller import Caller
+from wethod_graphql.upstream.deadline import Deadline
 from wethod_graphql.upstream.failures import (
     TRANSPORT_ERRORS,
     Subject,
@@ -205,54 +206,54 @@ class UpstreamClient:
                 # The operation is out of time: not even a connection is begun.
                 raise UpstreamTimeout(_LATE)
             deadline = min(deadline, operation_deadline)
+        # Built already encoded (ids and enum values need no quoting), which
+        # spares aiohttp parsing and re-quoting the URL on every call.
+        url = URL(f"{self._base_url}{path}?{query}", encoded=True)
         template = path if number is None else f"{resource.path}/{{id}}"
         call = self._observer.upstream_call(
             resource.name, template, self._host, self._port, path, params, served
         )
-        # Built already encoded (ids and enum values need no quoting), which
-        # spares aiohttp parsing and re-quoting the URL on every call.
-        url = URL(f"{self._base_url}{path}?{query}", encoded=True)
+        expiry = Deadline(loop, deadline)
         try:
-            async with asyncio.timeout_at(deadline):
-                attempt = 1
-                while True:
-                    try:
-                        async with self._slots:
-                            sent = call.attempt_started(headers)
-                            try:
-                                async with self._session.get(
-                                    url, headers=sent, allow_redirects=False
-                                ) as response:
-                                    body = await read_capped(response)
-                                    status = response.status
-                                    answer = response.headers
-                            except BaseException as error:
-                                call.attempt_ended(outcome(error))
-                                raise
-                            call.attempt_ended(status)
-                    except TRANSPORT_ERRORS as error:
-                        delay = self._retry_after_failure(error, attempt, deadline)
-                        call.retrying(outcome(error))
-                    else:
-                        if status == 200:
-                            break
-                        subject = _subject(resource, number)
-                        failure = error_for(
-                            status, answer.get("retry-after"), body, subject
-                        )
-                        delay = self._retry_after_answer(
-                            status, failure, attempt, deadline
-                        )
-                        call.retrying(status)
-                    await self._sleep(delay)
-                    attempt += 1
-                value = parse(body)
-        except TimeoutError as error:
-            call.ended(error)
-            raise UpstreamTimeout(_LATE) from error
+            attempt = 1
+            while True:
+                try:
+                    async with self._slots:
+                        sent = call.attempt_started(headers)
+                        try:
+                            async with self._session.get(
+                                url, headers=sent, allow_redirects=False
+                            ) as response:
+                                body = await read_capped(response)
+                                status = response.status
+                                answer = response.headers
+                        except BaseException as error:
+                            call.attempt_ended(outcome(error))
+                            raise
+                        call.attempt_ended(status)
+                except TRANSPORT_ERRORS as error:
+                    delay = self._retry_after_failure(error, attempt, deadline)
+                    call.retrying(outcome(error))
+                else:
+                    if status == 200:
+                        break
+                    subject = _subject(resource, number)
+                    failure = error_for(
+                        status, answer.get("retry-after"), body, subject
+                    )
+                    delay = self._retry_after_answer(status, failure, attempt, deadline)
+                    call.retrying(status)
+                await self._sleep(delay)
+                attempt += 1
+            value = parse(body)
         except BaseException as error:
+            if expiry.end(error):
+                late = UpstreamTimeout(_LATE)
+                call.ended(late)
+                raise late from error
             call.ended(error)
             raise
+        expiry.end(None)
         call.ended(None)
         return value, body, answer.get("cache-control")
 
