@@ -58,7 +58,7 @@ def outcome(error: BaseException) -> str:
     """What an attempt without a usable answer counts as, in metrics, traces
     and logs: `timeout`, `connect_error`, `dropped` or `invalid_body`."""
     if isinstance(error, asyncio.CancelledError | TimeoutError):
-        # Cancelled: the call's budget (`asyncio.timeout_at`) ended the attempt.
+        # Cancelled: the call's `Deadline` ended the attempt.
         return "timeout"
     if isinstance(error, UpstreamError):
         return "invalid_body"  # an answer, but oversized
