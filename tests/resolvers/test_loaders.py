@@ -131,3 +131,32 @@ async def test_every_call_spends_from_one_budget(demo: DemoApi) -> None:
     assert [type(o).__name__ for o in outcomes[:2]] != ["InputError"] * 2
     assert isinstance(outcomes[2], InputError)
     assert len(demo.requests) == 2
+
+
+async def test_load_all_of_one_call_answers_every_key_of_it(
+    loader: ResourceLoader, demo: DemoApi
+) -> None:
+    keys = [Key(CLIENTS, 3), Key(CLIENTS, 3, include=EXT)]
+    answers = await loader.load_all(keys)
+    assert {answer.id for answer in answers.values()} == {3}
+    assert answers[keys[0]] is answers[keys[1]]
+    assert len(demo.client_requests()) == 1
+
+
+async def test_load_all_of_one_failing_call_answers_its_error(
+    loader: ResourceLoader,
+) -> None:
+    key = Key(CLIENTS, 9999)
+    answers = await loader.load_all([key])
+    assert isinstance(answers[key], NotFound)
+
+
+async def test_load_all_past_the_budget_answers_the_refusal(demo: DemoApi) -> None:
+    async with demo_client(demo, fast_settings()) as upstream:
+        loader = ResourceLoader(
+            upstream, Caller.from_headers(DEMO_HEADERS), CallBudget(0)
+        )
+        key = Key(CLIENTS, 1)
+        answers = await loader.load_all([key])
+    assert isinstance(answers[key], InputError)
+    assert demo.client_requests() == []

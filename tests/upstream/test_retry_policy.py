@@ -1,7 +1,8 @@
-"""`RetryPolicy.delay` and `parse_retry_after`, without any HTTP."""
+"""`RetryPolicy.delay`, `retry_delay` and `parse_retry_after`, without any HTTP."""
 
 from __future__ import annotations
 
+import asyncio
 import random
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -12,6 +13,7 @@ from wethod_graphql.upstream.retry import (
     RETRYABLE_STATUSES,
     RetryPolicy,
     parse_retry_after,
+    retry_delay,
 )
 
 NOW = datetime(2026, 5, 15, 17, 8, 59, tzinfo=UTC)
@@ -119,3 +121,19 @@ def test_retry_after_replaces_the_backoff_up_to_the_cap() -> None:
 @pytest.mark.parametrize("value", ["²", "9" * 400, "1.5", "-3", "٣"])
 def test_retry_after_takes_only_plain_ascii_seconds(value: str) -> None:
     assert parse_retry_after(value) is None
+
+
+async def test_retry_delay_is_the_policys_while_the_call_has_time() -> None:
+    policy = RetryPolicy(
+        attempts=3, base_delay=1.0, max_retry_after=5.0, random=lambda: 0.5
+    )
+    later = asyncio.get_running_loop().time() + 60.0
+    assert retry_delay(policy, 1, None, later) == 0.5
+    assert retry_delay(policy, 1, 4.0, later) == 4.0
+    assert retry_delay(policy, 3, None, later) is None  # no attempts left
+
+
+async def test_retry_delay_waits_for_nothing_past_the_deadline() -> None:
+    policy = RetryPolicy(attempts=3, base_delay=1.0, max_retry_after=5.0)
+    soon = asyncio.get_running_loop().time() + 1.0
+    assert retry_delay(policy, 1, 4.0, soon) is None

@@ -128,6 +128,20 @@ async def test_a_body_over_the_cap_without_its_length_is_refused(
     assert misbehaving.paths == [f"/api/clients/{client_id}"]
 
 
+async def test_a_refused_body_gives_its_slot_and_connection_back(
+    upstream_app: tuple[Misbehaving, str],
+) -> None:
+    _, base_url = upstream_app
+    settings = fast_settings(base_url=base_url, max_concurrency=1)
+    async with upstream_client(settings) as upstream:
+        for client_id in (2, 3, 4):  # with a length, streamed, inflated
+            with pytest.raises(UpstreamUnavailable, match="oversized"):
+                await upstream.get(CLIENTS, client_id, caller())
+        # The only slot and the pool's only connection are free again.
+        record = await upstream.get(CLIENTS, 5, caller())
+    assert record.id == 5
+
+
 async def test_a_gzipped_body_is_read(upstream_app: tuple[Misbehaving, str]) -> None:
     _, base_url = upstream_app
     async with upstream_client(fast_settings(base_url=base_url)) as upstream:

@@ -100,9 +100,7 @@ class CallObservation:
         self._last = outcome
         metrics = self._observer.metrics
         if metrics is not None:
-            metrics.attempt_ended()
-            metrics.upstream_requests(self._resource, outcome).inc()
-            metrics.upstream_duration(self._resource).observe(elapsed)
+            metrics.attempt_ended(self._resource, outcome, elapsed)
         tracing = self._observer.tracing
         if self._span is not None and tracing is not None:
             tracing.end_client(self._span, outcome)

@@ -31,9 +31,6 @@ from wethod_graphql.errors import (
 from wethod_graphql.upstream.resources import Resource
 from wethod_graphql.upstream.retry import parse_retry_after
 
-#: What an answer is about: the resource, and "Client 7" or "The clients".
-Subject = tuple[Resource, str]
-
 #: What of an error body is passed on to clients and logs, and how much: a
 #: key that looks like one, and a bounded number of bounded failures.
 _KEY = re.compile(r"[A-Za-z0-9_.-]{1,64}")
@@ -61,7 +58,7 @@ def outcome(error: BaseException) -> str:
     """What an attempt without a usable answer counts as, in metrics, traces
     and logs: `timeout`, `connect_error`, `dropped` or `invalid_body`."""
     if isinstance(error, asyncio.CancelledError | TimeoutError):
-        # Cancelled: the call's budget (`asyncio.timeout_at`) ended the attempt.
+        # Cancelled: the call's `Deadline` ended the attempt.
         return "timeout"
     if isinstance(error, UpstreamError):
         return "invalid_body"  # an answer, but oversized
@@ -88,9 +85,14 @@ def decode_json(body: bytes) -> object:
 
 
 def error_for(
-    status: int, retry_after: str | None, body: bytes, subject: Subject
+    status: int,
+    retry_after: str | None,
+    body: bytes,
+    resource: Resource,
+    number: int | None,
 ) -> UpstreamError:
-    """The exception for a non-200 answer about `subject`.
+    """The exception for a non-200 answer about item `number` of `resource`
+    (None: its list).
 
     Of the body only `key` and `failures` are kept; the upstream's framework
     fields and message stay behind.
@@ -108,7 +110,7 @@ def error_for(
         )
     if status in _STATUS_ERRORS:
         kind, message = _STATUS_ERRORS[status]
-        resource, item = subject
+        item = f"The {resource.name}" if number is None else f"{resource.noun} {number}"
         text = message.format(
             subject=item, name=resource.name, permission=resource.permission
         )

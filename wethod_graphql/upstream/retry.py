@@ -8,6 +8,7 @@ it is within `max_retry_after`; a longer one is respected by not retrying.
 
 from __future__ import annotations
 
+import asyncio
 import random
 import re
 from collections.abc import Callable
@@ -38,6 +39,19 @@ class RetryPolicy:
             return retry_after if retry_after <= self.max_retry_after else None
         ceiling = min(_MAX_BACKOFF, self.base_delay * 2.0 ** (attempt - 1))
         return self.random() * ceiling
+
+
+def retry_delay(
+    policy: RetryPolicy, attempt: int, retry_after: float | None, deadline: float
+) -> float | None:
+    """Seconds to wait after failed `attempt` of a call that ends by
+    `deadline` (the loop's clock); `None`: no attempt follows, for the policy
+    or because waiting would spend the whole budget (a long Retry-After): the
+    caller hears what the upstream said now, not a timeout later."""
+    delay = policy.delay(attempt, retry_after)
+    if delay is None or asyncio.get_running_loop().time() + delay >= deadline:
+        return None
+    return delay
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:

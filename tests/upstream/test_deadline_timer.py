@@ -1,0 +1,91 @@
+"""`Deadline`, the call's timer: asyncio's timeout semantics, cheaper.
+
+At the deadline the task is cancelled; only a cancellation that was the
+deadline's alone becomes a timeout, so a cancellation from outside (the
+server shutting down, a client gone) still ends the task as one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+import pytest
+
+from wethod_graphql.upstream.deadline import Deadline
+
+
+def soon(seconds: float) -> float:
+    return asyncio.get_running_loop().time() + seconds
+
+
+async def test_the_deadline_cancels_the_task_and_counts_as_its_own() -> None:
+    task = asyncio.current_task()
+    assert task is not None
+    deadline = Deadline(asyncio.get_running_loop(), soon(0.01))
+    with pytest.raises(asyncio.CancelledError) as caught:
+        await asyncio.sleep(30)
+    assert deadline.end(caught.value) is True
+    assert task.cancelling() == 0  # taken back: the task goes on
+
+
+async def test_a_call_ended_in_time_is_never_cancelled() -> None:
+    deadline = Deadline(asyncio.get_running_loop(), soon(0.01))
+    assert deadline.end(None) is False
+    await asyncio.sleep(0.05)  # past the deadline: nothing fires
+
+
+async def test_a_cancellation_from_outside_is_not_a_timeout() -> None:
+    task = asyncio.current_task()
+    assert task is not None
+    deadline = Deadline(asyncio.get_running_loop(), soon(30))
+    asyncio.get_running_loop().call_soon(task.cancel)
+    with pytest.raises(asyncio.CancelledError) as caught:
+        await asyncio.sleep(30)
+    assert deadline.end(caught.value) is False
+    assert task.uncancel() == 0  # the outside's cancellation, left pending
+
+
+async def test_a_cancellation_from_outside_wins_over_the_deadline() -> None:
+    task = asyncio.current_task()
+    assert task is not None
+    deadline = Deadline(asyncio.get_running_loop(), soon(0.01))
+    with pytest.raises(asyncio.CancelledError) as caught:
+        await asyncio.sleep(30)
+    task.cancel()  # the outside cancels too, before the call saw its end
+    assert deadline.end(caught.value) is False
+    with pytest.raises(asyncio.CancelledError):
+        await asyncio.sleep(0)  # the outside's cancellation still comes
+    assert task.uncancel() == 0  # only the deadline's was taken back
+
+
+async def test_a_call_that_finished_anyway_is_not_a_timeout() -> None:
+    task = asyncio.current_task()
+    assert task is not None
+    deadline = Deadline(asyncio.get_running_loop(), soon(0.01))
+    with contextlib.suppress(asyncio.CancelledError):
+        await asyncio.sleep(30)  # swallowed below the call, which then answers
+    assert deadline.end(None) is False
+    assert task.cancelling() == 0
+
+
+async def test_an_earlier_cancellation_still_pending_is_not_the_deadlines() -> None:
+    task = asyncio.current_task()
+    assert task is not None
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await asyncio.sleep(30)  # caught, but not taken back: still pending
+    deadline = Deadline(asyncio.get_running_loop(), soon(0.01))
+    with pytest.raises(asyncio.CancelledError) as caught:
+        await asyncio.sleep(30)
+    assert deadline.end(caught.value) is True
+    assert task.uncancel() == 0
+
+
+def test_a_deadline_needs_a_task() -> None:
+    loop = asyncio.new_event_loop()
+    try:
+        with pytest.raises(RuntimeError, match="task"):
+            Deadline(loop, loop.time() + 1)
+    finally:
+        loop.close()
