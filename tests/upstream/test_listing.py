@@ -140,7 +140,7 @@ def test_conditions_are_written_in_utc() -> None:
 )
 def test_a_body_that_is_not_a_page_is_unavailable(body: object) -> None:
     with pytest.raises(UpstreamUnavailable):
-        parse_page(ClientRecord, body, limit=2)
+        parse_page(ClientRecord, json.dumps(body).encode(), limit=2)
 
 
 async def test_a_list_longer_than_asked_is_unavailable() -> None:

@@ -9,7 +9,7 @@ from wethod_graphql.errors import UpstreamUnavailable
 from wethod_graphql.upstream.failures import decode_json
 from wethod_graphql.upstream.includes import require_included
 from wethod_graphql.upstream.listing import parse_page
-from wethod_graphql.upstream.records import RecordError, parse_record
+from wethod_graphql.upstream.records import RecordError, decode_record
 from wethod_graphql.upstream.resources import Resource
 
 
@@ -20,8 +20,11 @@ def parse_item(
     `UpstreamUnavailable` (not JSON, not the record, another item, a relation
     of `include` left out)."""
     try:
-        record = parse_record(resource.record, decode_json(body))
+        record = decode_record(resource.record, body)
     except RecordError as error:
+        # Not JSON at all is named so: the typed decode stops at its first
+        # mismatch, so the body is read again as plain JSON, on this path only.
+        decode_json(body)
         raise UpstreamUnavailable("The Wethod API sent an unexpected body.") from error
     if record.id != number:
         raise UpstreamUnavailable(
@@ -36,6 +39,6 @@ def parse_page_body(
 ) -> tuple[Any, ...]:
     """The records of a page's body (see `parse_page`), each with every
     relation of `include`."""
-    records = parse_page(resource.record, decode_json(body), limit)
+    records = parse_page(resource.record, body, limit)
     require_included(resource, records, include)
     return records

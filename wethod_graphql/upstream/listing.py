@@ -11,12 +11,9 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from wethod_graphql.errors import InputError, UpstreamUnavailable
+from wethod_graphql.upstream.failures import decode_json
 from wethod_graphql.upstream.filters import Condition
-from wethod_graphql.upstream.records import (
-    Deleted,
-    RecordError,
-    parse_record,
-)
+from wethod_graphql.upstream.records import Deleted, RecordError, decode_records
 
 R = TypeVar("R")
 
@@ -61,11 +58,21 @@ class ListQuery:
         return params
 
 
-def parse_page(record: type[R], body: object, limit: int) -> tuple[R, ...]:
-    """The `record`s of a list body, or `UpstreamUnavailable` for another shape."""
-    if not isinstance(body, list) or len(body) > limit:
-        raise UpstreamUnavailable("The Wethod API sent an unexpected list.")
+def parse_page(record: type[R], body: bytes, limit: int) -> tuple[R, ...]:
+    """The `record`s of a list body, or `UpstreamUnavailable`: not JSON, not
+    an array of at most `limit` items, or an item that is not a `record`."""
     try:
-        return tuple(parse_record(record, item) for item in body)
+        records = decode_records(record, body)
     except RecordError as error:
+        # Which of the three: the typed decode stops at its first mismatch,
+        # so the body is read again as plain JSON, on this path only.
+        value = decode_json(body)
+        if not isinstance(value, list) or len(value) > limit:
+            raise UpstreamUnavailable(_UNEXPECTED_LIST) from error
         raise UpstreamUnavailable("The Wethod API sent an unexpected body.") from error
+    if len(records) > limit:
+        raise UpstreamUnavailable(_UNEXPECTED_LIST)
+    return records
+
+
+_UNEXPECTED_LIST = "The Wethod API sent an unexpected list."

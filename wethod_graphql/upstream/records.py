@@ -1,9 +1,15 @@
-"""Typed records of the Wethod API, parsed once at the boundary.
+"""Typed records of the Wethod API, decoded once at the boundary.
 
 The REST API marks no field but `id` as required, so every other field is
-optional. Parsing is strict about types (a string where an integer belongs is
-an error, not a value passed on) and lenient about presence (unknown fields
-are ignored, absent ones are `None`).
+optional. Decoding is strict about types (a string where an integer belongs
+is an error, not a value passed on) and lenient about presence (unknown
+fields are ignored, absent ones are `None`).
+
+msgspec decodes a body straight into its record dataclass, checking types
+as it reads, and skips unknown fields unbuilt: measured, a client body in a
+third of the instructions `orjson.loads` and a field-by-field parse in
+Python took. Datetimes are RFC 3339's (`2026-05-15T17:08:59.548Z`, either
+case, a space allowed for the `T`), dates ISO 8601's full dates (`2024-02-29`).
 """
 
 from __future__ import annotations
@@ -12,10 +18,11 @@ import dataclasses
 import enum
 import types
 import typing
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
+
+import msgspec
 
 #: Ids are 64-bit integers upstream.
 MAX_ID = 2**63 - 1
@@ -87,107 +94,106 @@ class ClientRecord:
 
 
 R = TypeVar("R")
-Parser = Callable[[object], object]
 
 
-def parse_record(cls: type[R], data: object) -> R:
-    """Parse a body into the record dataclass `cls`, or raise `RecordError`.
+def decode_record(cls: type[R], body: bytes) -> R:
+    """The record dataclass `cls` of a JSON body, or `RecordError`.
 
-    Any frozen dataclass whose fields are typed as above parses: the parsers
-    are derived from its type hints, once per class.
+    Any frozen dataclass whose fields are typed as above decodes: its
+    decoders and rules are derived from its type hints, once per class.
     """
-    if not isinstance(data, dict):  # what JSON decodes an object into
-        raise RecordError(f"{cls.__name__}: expected an object")
-    values: dict[str, object] = {}
-    parsers = _PARSERS.get(cls)
-    if parsers is None:
-        parsers = _PARSERS[cls] = _field_parsers(cls)
-    for name, parse, required in parsers:
-        raw = data.get(name)
-        if raw is None:
-            if required:
-                raise RecordError(f"{cls.__name__}.{name}: missing")
-            continue
-        if parse is _string and isinstance(raw, str):
-            # Most fields are strings: checked here, without a call.
-            values[name] = raw
-            continue
-        try:
-            values[name] = parse(raw)
-        except (TypeError, ValueError) as error:
-            raise RecordError(f"{cls.__name__}.{name}: {error}") from None
-    return cls(**values)
+    codec = _codec(cls)
+    try:
+        record: R = codec.item.decode(body)
+    except (msgspec.DecodeError, RecursionError) as error:
+        raise RecordError(f"{cls.__name__}: {error}") from None
+    codec.rules.check(record)
+    return record
 
 
-#: Each record class's field parsers, derived on its first body: parsing
-#: a body does no type introspection. Record classes are few and live as
-#: long as the process.
-_PARSERS: dict[type[Any], tuple[tuple[str, Parser, bool], ...]] = {}
+def decode_records(cls: type[R], body: bytes) -> tuple[R, ...]:
+    """The records `cls` of a body that is a JSON array, or `RecordError`."""
+    codec = _codec(cls)
+    try:
+        records: tuple[R, ...] = codec.items.decode(body)
+    except (msgspec.DecodeError, RecursionError) as error:
+        raise RecordError(f"{cls.__name__}: {error}") from None
+    check = codec.rules.check
+    for record in records:
+        check(record)
+    return records
 
 
-def _field_parsers(cls: type[Any]) -> tuple[tuple[str, Parser, bool], ...]:
-    """The parser of each field, derived from the record class's hints."""
+@dataclass(frozen=True, slots=True)
+class _Rules:
+    """What msgspec cannot read from a record's type hints: the contract's
+    integer ranges and UTC for a datetime sent without an offset."""
+
+    integers: tuple[tuple[str, int], ...]  # (field, maximum); the minimum is 1
+    datetimes: tuple[str, ...]
+    relations: tuple[tuple[str, _Rules], ...]  # a tuple of records each
+
+    def check(self, record: object) -> None:
+        """Raise `RecordError` for an integer out of range; make naive
+        datetimes UTC. `record` is fresh from the decoder, seen by no one."""
+        for name, maximum in self.integers:
+            value = getattr(record, name)
+            if value is not None and not 1 <= value <= maximum:
+                raise RecordError(
+                    f"{type(record).__name__}.{name}: "
+                    f"expected an integer in 1..{maximum}"
+                )
+        for name in self.datetimes:
+            value = getattr(record, name)
+            if value is not None and value.tzinfo is None:
+                # The API speaks UTC; a value without an offset would go out
+                # ambiguous. The record is frozen, hence object.__setattr__.
+                object.__setattr__(record, name, value.replace(tzinfo=UTC))
+        for name, rules in self.relations:
+            for item in getattr(record, name) or ():
+                rules.check(item)
+
+
+@dataclass(frozen=True, slots=True)
+class _Codec:
+    item: msgspec.json.Decoder[Any]  # one record
+    items: msgspec.json.Decoder[Any]  # a JSON array of them, as a tuple
+    rules: _Rules
+
+
+#: Each record class's decoders and rules, derived on its first body:
+#: decoding a body does no type introspection. Record classes are few and
+#: live as long as the process.
+_CODECS: dict[type[Any], _Codec] = {}
+
+
+def _codec(cls: type[Any]) -> _Codec:
+    codec = _CODECS.get(cls)
+    if codec is None:
+        codec = _CODECS[cls] = _Codec(
+            # Unknown fields are skipped; absent ones take the default (None).
+            msgspec.json.Decoder(cls),
+            msgspec.json.Decoder(tuple[cls, ...]),  # type: ignore[valid-type]
+            _rules(cls),
+        )
+    return codec
+
+
+def _rules(cls: type[Any]) -> _Rules:
+    """The rules of each field, derived from the record class's hints."""
     hints = typing.get_type_hints(cls)
-    parsers = []
+    integers, datetimes, relations = [], [], []
     for f in dataclasses.fields(cls):
         hint = hints[f.name]
         args = typing.get_args(hint)
         optional = isinstance(hint, types.UnionType) and type(None) in args
         inner = next(a for a in args if a is not type(None)) if optional else hint
-        required = f.default is dataclasses.MISSING
-        parser = (
-            _integer(f.metadata.get("max", MAX_ID))
-            if inner is int
-            else _parser_for(inner)
-        )
-        parsers.append((f.name, parser, required))
-    return tuple(parsers)
-
-
-def _parser_for(hint: object) -> Parser:
-    if hint is str:
-        return _string
-    if hint is datetime:
-        return _datetime
-    if hint is date:
-        return _date
-    if typing.get_origin(hint) is tuple:
-        item = typing.get_args(hint)[0]
-        return lambda raw: _records(item, raw)
-    raise TypeError(f"no parser for {hint!r}")  # pragma: no cover - a new field type
-
-
-def _integer(maximum: int) -> Parser:
-    """Every integer of the contract is >= 1 (ids, the group company)."""
-
-    def parse(raw: object) -> int:
-        # bool is an int subclass; `true` is never a valid id or count.
-        if isinstance(raw, bool) or not isinstance(raw, int):
-            raise TypeError(f"expected an integer, got {type(raw).__name__}")
-        if not 1 <= raw <= maximum:
-            raise ValueError(f"expected an integer in 1..{maximum}")
-        return raw
-
-    return parse
-
-
-def _string(raw: object) -> str:
-    if not isinstance(raw, str):
-        raise TypeError(f"expected a string, got {type(raw).__name__}")
-    return raw
-
-
-def _datetime(raw: object) -> datetime:
-    value = datetime.fromisoformat(_string(raw))
-    # The API speaks UTC; a value without an offset would go out ambiguous.
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-def _date(raw: object) -> date:
-    return date.fromisoformat(_string(raw))
-
-
-def _records(cls: type[R], raw: object) -> tuple[R, ...]:
-    if not isinstance(raw, list):
-        raise TypeError(f"expected a list, got {type(raw).__name__}")
-    return tuple(parse_record(cls, item) for item in raw)
+        if inner is int:
+            integers.append((f.name, f.metadata.get("max", MAX_ID)))
+        elif inner is datetime:
+            datetimes.append(f.name)
+        elif typing.get_origin(inner) is tuple:
+            relations.append((f.name, _rules(typing.get_args(inner)[0])))
+        elif inner not in (str, date):  # pragma: no cover - a new field type
+            raise TypeError(f"no rule for {hint!r}")
+    return _Rules(tuple(integers), tuple(datetimes), tuple(relations))
