@@ -8,7 +8,7 @@ OpenTelemetry SDK only when tracing is on.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from wethod_graphql.observe.calls import CallObservation
@@ -53,9 +53,17 @@ class Observer:
     # -- requests (the server) -------------------------------------------------
 
     def request_started(
-        self, method: str, path: str, headers: Mapping[str, str], *, explain: bool
+        self,
+        method: str,
+        path: str,
+        headers: Iterable[tuple[bytes, bytes]],
+        *,
+        explain: bool,
     ) -> tuple[RequestRecord, Scope | None, float]:
-        """A fresh record (the caller makes it current); the server span."""
+        """A fresh record (the caller makes it current); the server span.
+
+        `headers` are the request's raw ASGI headers, decoded only for tracing.
+        """
         record = RequestRecord(explain=explain)
         scope = None
         if self.tracing is not None:

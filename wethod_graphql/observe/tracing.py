@@ -14,7 +14,7 @@ literal values).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable
 
 from opentelemetry import context as otel_context
 from opentelemetry import trace
@@ -54,9 +54,13 @@ class Tracing:
         self._tracer = self._provider.get_tracer("wethod_graphql", __version__)
         self._document = document
 
-    def start_server(self, method: str, path: str, headers: Mapping[str, str]) -> Scope:
-        """The request's span, continuing the caller's `traceparent`, made current."""
-        parent = _PROPAGATOR.extract(carrier=headers)
+    def start_server(
+        self, method: str, path: str, headers: Iterable[tuple[bytes, bytes]]
+    ) -> Scope:
+        """The request's span, continuing the caller's `traceparent`, made current.
+
+        `headers` are the request's raw ASGI headers."""
+        parent = _PROPAGATOR.extract(carrier=_carrier(headers))
         span = self._tracer.start_span(
             f"{method} {path}",
             context=parent,
@@ -144,3 +148,12 @@ class Tracing:
     def shutdown(self) -> None:
         """Export what is pending and stop; called once, at the app's shutdown."""
         self._provider.shutdown()
+
+
+def _carrier(headers: Iterable[tuple[bytes, bytes]]) -> dict[str, str]:
+    """The first value of each header, by its lower-case name, as Starlette's
+    `Headers` reads it."""
+    carrier: dict[str, str] = {}
+    for name, value in headers:
+        carrier.setdefault(name.decode("latin-1").lower(), value.decode("latin-1"))
+    return carrier

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 
 from graphql import GraphQLError
 from strawberry.types import ExecutionResult
@@ -17,17 +17,17 @@ async def observe_operation(
     prepared: Prepared | None,
     operation_name: str | None,
     document: str | None,
-    run: Callable[[], Awaitable[ExecutionResult]],
+    run: Awaitable[ExecutionResult],
 ) -> ExecutionResult:
-    """`run()`'s result, with the operation noted on the request's record and
-    traced; just `run()` outside a request with tracing off.
+    """`run`'s result, with the operation noted on the request's record and
+    traced; just `run` outside a request with tracing off.
 
     With `record.explain`, the result gets `extensions.upstream`: the
     upstream calls the operation made (see `RequestRecord.explanation`).
     """
     record = current_request.get()
     if record is None and observer.tracing is None:
-        return await run()
+        return await run
     operation = (
         prepared.choose(operation_name) if prepared and prepared.parsed else None
     )
@@ -39,7 +39,7 @@ async def observe_operation(
     )
     result: ExecutionResult | None = None
     try:
-        result = await run()
+        result = await run
     finally:
         codes = [_code(error) for error in result.errors or ()] if result else []
         observer.operation_ended(record, scope, codes)

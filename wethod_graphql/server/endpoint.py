@@ -53,6 +53,7 @@ from strawberry.types.graphql import OperationType
 from wethod_graphql.config import Settings
 from wethod_graphql.resolvers.context import Context, build_context
 from wethod_graphql.schema.build import WethodSchema
+from wethod_graphql.server.headers import first_values, text
 from wethod_graphql.server.media import (
     GRAPHQL_RESPONSE,
     is_request_error,
@@ -69,6 +70,8 @@ BeforeExecute = Callable[[Request, Context, GraphQLParams], Awaitable[GraphQLPar
 AfterExecute = Callable[[Request, Context, Answer], None]
 
 METHODS = ("GET", "POST")
+#: The request headers read here, each once.
+ENDPOINT_HEADERS = frozenset({b"accept", b"content-type"})
 #: Operation types each method may run: GET is for reading only.
 ALLOWED_OPERATIONS = {
     "GET": frozenset({OperationType.QUERY}),
@@ -108,28 +111,46 @@ class GraphQLEndpoint:
         await response(scope, receive, send)
 
     async def respond(self, request: Request) -> Response:
-        accept = request.headers.get("accept")
+        scope = request.scope
+        raw = scope["headers"]
+        seen = first_values(raw, ENDPOINT_HEADERS)
+        accept = text(seen.get(b"accept"))
+        method = scope["method"]
         try:
-            if request.method not in METHODS:
+            if method not in METHODS:
                 raise Refused(
                     405,
                     "/graphql serves GET and POST only.",
                     "METHOD_NOT_ALLOWED",
                     {"Allow": ", ".join(METHODS)},
                 )
-            if _wants_graphiql(request):
+            if method == "GET" and _wants_graphiql(request, accept):
                 return self._graphiql()
-            params = await read_params(request)
+            params = await read_params(request, text(seen.get(b"content-type")))
+            state = scope["app"].state
             context = build_context(
-                request.app.state.upstream,
+                state.upstream,
                 self._settings,
-                caller_headers(request.scope["headers"]),
-                request.state.request_id,
-                limits=request.app.state.admission.limits,
+                caller_headers(raw),
+                scope["state"]["request_id"],
+                limits=state.admission.limits,
             )
             for before in self._hooks.before_execute:
                 params = await before(request, context, params)
-            result = await self._execute(request.method, params, context)
+            if params.query is None:
+                raise Refused(400, "No GraphQL query found in the request.")
+            try:
+                result = await self.schema.execute(
+                    params.query,
+                    variable_values=params.variables,
+                    context_value=context,
+                    operation_name=params.operation_name,
+                    allowed_operation_types=ALLOWED_OPERATIONS[method],
+                )
+            except CannotGetOperationTypeError as error:
+                raise Refused(400, error.as_http_error_reason()) from error
+            except InvalidOperationTypeError as error:
+                raise Refused(400, error.as_http_error_reason(method)) from error
         except Refused as refused:
             return request_error(
                 accept,
@@ -149,33 +170,11 @@ class GraphQLEndpoint:
             raise Refused(404, "Not Found", "NOT_FOUND")
         return HTMLResponse(self._ide_page)
 
-    async def _execute(
-        self, method: str, params: GraphQLParams, context: Context
-    ) -> ExecutionResult:
-        if params.query is None:
-            raise Refused(400, "No GraphQL query found in the request.")
-        try:
-            return await self.schema.execute(
-                params.query,
-                variable_values=params.variables,
-                context_value=context,
-                operation_name=params.operation_name,
-                allowed_operation_types=ALLOWED_OPERATIONS[method],
-            )
-        except CannotGetOperationTypeError as error:
-            raise Refused(400, error.as_http_error_reason()) from error
-        except InvalidOperationTypeError as error:
-            raise Refused(400, error.as_http_error_reason(method)) from error
 
-
-def _wants_graphiql(request: Request) -> bool:
+def _wants_graphiql(request: Request, accept: str | None) -> bool:
     # Only a client that asks for HTML gets HTML: not `Accept: */*` (curl,
     # probes, scripts), which Strawberry's own view also served it to.
-    return (
-        request.method == "GET"
-        and "query" not in request.query_params
-        and "text/html" in request.headers.get("accept", "")
-    )
+    return "query" not in request.query_params and "text/html" in (accept or "")
 
 
 def answer_of(result: ExecutionResult) -> Answer:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from starlette.requests import Request
 
@@ -82,34 +82,21 @@ async def open_fleet(
 
 
 def fleet_hooks(then: Hooks) -> Hooks:
-    """The caller's limits, then persisted operations, before `then`'s steps.
-
-    Limits come first: a caller over its budget costs no store look-up.
-    """
+    """The caller's limits and persisted operations (`Admission.admit`),
+    before `then`'s steps."""
     return Hooks(
-        before_execute=(_limit, _resolve_document, *then.before_execute),
+        before_execute=(_admit, *then.before_execute),
         after_execute=then.after_execute,
     )
 
 
-async def _limit(
+async def _admit(
     request: Request, context: Context, params: GraphQLParams
 ) -> GraphQLParams:
     admission: Admission = request.app.state.admission
     try:
-        await admission.admit(context.caller)
-    except CallerRateLimited as error:
-        raise refused(error) from None
-    return params
-
-
-async def _resolve_document(
-    request: Request, context: Context, params: GraphQLParams
-) -> GraphQLParams:
-    admission: Admission = request.app.state.admission
-    try:
-        query = await admission.document(params.query, params.extensions)
-    except RequestError as error:
+        query = await admission.admit(context.caller, params.query, params.extensions)
+    except (CallerRateLimited, RequestError) as error:
         raise refused(error) from None
     text = query if isinstance(query, str) else None
-    return params if text == params.query else replace(params, query=text)
+    return params if text == params.query else params._replace(query=text)

@@ -30,15 +30,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import uuid
+import os
 
-from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from wethod_graphql.observe.observer import Observer
 from wethod_graphql.observe.record import RequestRecord, current_request
+from wethod_graphql.server.body import BodyTooLarge, BodyTooSlow, BoundedBody
 from wethod_graphql.server.gzip import GzipSend, gzip_accepted
+from wethod_graphql.server.headers import first_values, text
 from wethod_graphql.server.logs import request_id_var
 from wethod_graphql.server.media import request_error
 from wethod_graphql.server.routing import GRAPHQL_PATH
@@ -51,7 +52,7 @@ log = logging.getLogger(__name__)
 #: read whole (nginx's "client closed request"); nothing is sent to it.
 CLIENT_CLOSED = 499
 EXPLAIN_HEADER = b"wethod-explain"
-#: The request headers read here, each once, by `_front_headers`.
+#: The request headers read here, each once.
 FRONT_HEADERS = frozenset(
     {b"x-request-id", EXPLAIN_HEADER, b"accept", b"content-length", b"accept-encoding"}
 )
@@ -87,15 +88,19 @@ class Front:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        seen = _front_headers(scope["headers"])
-        incoming = seen.get(b"x-request-id", b"").decode("latin-1")
-        request_id = incoming if REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+        seen = first_values(scope["headers"], FRONT_HEADERS)
+        incoming = text(seen.get(b"x-request-id"))
+        request_id = (
+            incoming
+            if incoming is not None and REQUEST_ID.fullmatch(incoming)
+            else new_request_id()
+        )
         scope.setdefault("state", {})["request_id"] = request_id
         id_token = request_id_var.set(request_id)
         explain = self.explain_allowed and seen.get(EXPLAIN_HEADER) == b"1"
         method, path = scope["method"], scope["path"]
         record, span, started = self.observer.request_started(
-            method, path, Headers(scope=scope), explain=explain
+            method, path, scope["headers"], explain=explain
         )
         record_token = current_request.set(record)
         sent = _TrackedSend(send, request_id)
@@ -127,8 +132,7 @@ class Front:
         seen: dict[bytes, bytes],
     ) -> None:
         """`app`'s answer, within the body's cap and deadline; gzipped if large."""
-        raw_accept = seen.get(b"accept")
-        accept = None if raw_accept is None else raw_accept.decode("latin-1")
+        accept = text(seen.get(b"accept"))
         length = seen.get(b"content-length")
         if length is not None and (not length.isdigit() or int(length) > self.max_body):
             await self._refuse(scope, receive, sent, accept, 413)
@@ -137,15 +141,18 @@ class Front:
         encodings = seen.get(b"accept-encoding")
         if encodings is not None and gzip_accepted(encodings):
             send = GzipSend(sent, self.gzip_min_bytes, self.gzip_level)
-        deadline = asyncio.get_running_loop().time() + self.body_timeout
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.body_timeout
         # With a Content-Length, the server delivers no more than declared.
-        body = _Body(receive, deadline, None if length is not None else self.max_body)
+        body = BoundedBody(
+            receive, loop, deadline, None if length is not None else self.max_body
+        )
         try:
             await self.app(scope, body, send)
-        except _BodyTooLarge:
+        except BodyTooLarge:
             if not sent.started:
                 await self._refuse(scope, receive, sent, accept, 413)
-        except _BodyTooSlow:
+        except BodyTooSlow:
             log.info("Request body not complete within %g s: 408.", self.body_timeout)
             if not sent.started:  # else nothing sane to add; uvicorn closes it
                 await self._refuse(scope, receive, sent, accept, 408)
@@ -169,14 +176,17 @@ class Front:
         await response(scope, receive, send)
 
 
-def _front_headers(raw: list[tuple[bytes, bytes]]) -> dict[bytes, bytes]:
-    """The first value of each of `FRONT_HEADERS`, in one pass over the request's
-    headers (as Starlette's `Headers.get`, which scans them all per name)."""
-    seen: dict[bytes, bytes] = {}
-    for name, value in raw:
-        if name in FRONT_HEADERS and name not in seen:
-            seen[name] = value
-    return seen
+#: `uuid.UUID(bytes=..., version=4)`'s variant and version bits: cleared,
+#: then set.
+_UUID4_CLEAR = (0xC000 << 48) | (0xF000 << 64)
+_UUID4_SET = (0x8000 << 48) | (0x4000 << 64)
+
+
+def new_request_id() -> str:
+    """A random UUID4 as `uuid.uuid4().hex` spells it, without building a
+    `UUID` (measured: some 8,000 instructions less per request)."""
+    bits = int.from_bytes(os.urandom(16), "big")
+    return f"{bits & ~_UUID4_CLEAR | _UUID4_SET:032x}"
 
 
 def _log_access(
@@ -221,7 +231,7 @@ class _TrackedSend:
 
     def __init__(self, send: Send, request_id: str) -> None:
         self._send = send
-        self._request_id = request_id
+        self._request_id = request_id.encode("latin-1")
         #: Until an answer starts: an exception escaped, the server says 500.
         self.status = 500
         self.html = False
@@ -231,48 +241,11 @@ class _TrackedSend:
         if message["type"] == "http.response.start":
             self.started = True
             self.status = message["status"]
-            headers = MutableHeaders(scope=message)
-            headers["x-request-id"] = self._request_id
-            self.html = headers.get("content-type", "").startswith("text/html")
+            # The raw list, not Starlette's `MutableHeaders` (measured: some
+            # 5,000 instructions less per request); the id replaces any other.
+            headers = [h for h in message.get("headers", ()) if h[0] != b"x-request-id"]
+            content_type = next((v for k, v in headers if k == b"content-type"), b"")
+            self.html = content_type.startswith(b"text/html")
+            headers.append((b"x-request-id", self._request_id))
+            message["headers"] = headers
         await self._send(message)
-
-
-class _Body:
-    """The server's `receive`, within the body's deadline and, for a body of
-    no declared length, its cap."""
-
-    __slots__ = ("_cap", "_complete", "_deadline", "_receive", "_received")
-
-    def __init__(self, receive: Receive, deadline: float, cap: int | None) -> None:
-        self._receive = receive
-        self._deadline = deadline
-        self._cap = cap
-        self._received = 0
-        self._complete = False
-
-    async def __call__(self) -> Message:
-        if self._complete:
-            return await self._receive()
-        try:
-            async with asyncio.timeout_at(self._deadline):
-                message = await self._receive()
-        except TimeoutError:
-            raise _BodyTooSlow from None
-        if message["type"] != "http.request":
-            self._complete = True
-            return message
-        if self._cap is not None:
-            self._received += len(message.get("body", b""))
-            if self._received > self._cap:
-                raise _BodyTooLarge
-        if not message.get("more_body"):
-            self._complete = True
-        return message
-
-
-class _BodyTooLarge(Exception):
-    pass
-
-
-class _BodyTooSlow(Exception):
-    pass
