@@ -32,6 +32,7 @@ from wethod_graphql.upstream import (
     UpstreamClient,
     parse_client_id,
 )
+from wethod_graphql.upstream.caller import _is_company
 from wethod_graphql.upstream.http import USER_AGENT
 from wethod_graphql.upstream.resources import CLIENTS, Relation
 
@@ -395,3 +396,13 @@ async def test_unknown_include_fails_before_any_request(
 
 def _auth() -> dict[str, str]:
     return {"authorization": f"Bearer {DEMO_TOKEN}", "wethod-company": DEMO_COMPANY}
+
+
+@pytest.mark.parametrize("company", ["a" * 64, "a" * 10_000])
+def test_a_company_longer_than_a_slug_is_refused_and_never_kept(company: str) -> None:
+    kept = _is_company.cache_info().currsize
+    who = Caller.from_headers({**_auth(), "wethod-company": company})
+    assert isinstance(who.problem, InputError)
+    assert _is_company.cache_info().currsize == kept
+    # The longest slug is still one, and checked the usual way.
+    assert Caller.from_headers({**_auth(), "wethod-company": "a" * 63}).problem is None

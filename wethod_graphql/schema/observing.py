@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Coroutine
+from typing import Any
 
 from graphql import GraphQLError
 from strawberry.types import ExecutionResult
@@ -17,7 +18,7 @@ async def observe_operation(
     prepared: Prepared | None,
     operation_name: str | None,
     document: str | None,
-    run: Awaitable[ExecutionResult],
+    run: Coroutine[Any, Any, ExecutionResult],
 ) -> ExecutionResult:
     """`run`'s result, with the operation noted on the request's record and
     traced; just `run` outside a request with tracing off.
@@ -28,15 +29,21 @@ async def observe_operation(
     record = current_request.get()
     if record is None and observer.tracing is None:
         return await run
-    operation = (
-        prepared.choose(operation_name) if prepared and prepared.parsed else None
-    )
-    scope = observer.operation_started(
-        record,
-        operation.type.value if operation else None,
-        operation.name if operation else None,
-        document,
-    )
+    try:
+        operation = (
+            prepared.choose(operation_name) if prepared and prepared.parsed else None
+        )
+        scope = observer.operation_started(
+            record,
+            operation.type.value if operation else None,
+            operation.name if operation else None,
+            document,
+        )
+    except BaseException:
+        # `run` is a coroutine not yet started: closed, so it is not left
+        # never awaited when observing fails first.
+        run.close()
+        raise
     result: ExecutionResult | None = None
     try:
         result = await run

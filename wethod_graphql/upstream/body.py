@@ -1,4 +1,5 @@
-"""Reading an upstream answer's body, with a cap on its size."""
+"""Reading an upstream answer's body, with a cap on its size, and releasing
+the answer (its connection back to the pool) however the read ends."""
 
 from __future__ import annotations
 

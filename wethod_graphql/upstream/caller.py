@@ -96,7 +96,12 @@ class Caller(NamedTuple):
             authorization = _default_authorization(default_token)
 
         company = lowered.get("wethod-company", "").strip() or default_company
-        if problem is None and company is not None and not _is_company(company):
+        if (
+            problem is None
+            and company is not None
+            # A slug is at most 63 characters: longer text is never kept.
+            and (len(company) > MAX_SLUG or not _is_company(company))
+        ):
             problem = InputError("The Wethod-Company header is not a company slug.")
 
         if request_id is not None:
@@ -136,6 +141,10 @@ class Caller(NamedTuple):
 def _default_authorization(token: Secret) -> Secret:
     """The `Authorization` of a configured token, made once per token."""
     return Secret(f"Bearer {token}")
+
+
+#: The longest company slug (a DNS label's length, as `COMPANY_SLUG` allows).
+MAX_SLUG = 63
 
 
 @functools.lru_cache(maxsize=256)

@@ -25,6 +25,7 @@ from wethod_graphql.upstream.cache import RecordCache
 from wethod_graphql.upstream.caller import Caller
 from wethod_graphql.upstream.deadline import Deadline
 from wethod_graphql.upstream.failures import (
+    TIMED_OUT,
     TRANSPORT_ERRORS,
     error_for,
     outcome,
@@ -42,8 +43,6 @@ from wethod_graphql.upstream.retry import (
 )
 
 T = TypeVar("T")
-
-_LATE = "The Wethod API did not answer in time."
 
 #: Response paths a call's answer goes into (explain); `list` is a method here.
 Served = list[ResponsePath]
@@ -114,20 +113,28 @@ class UpstreamClient:
         if self._cache is None:
             # Awaited here, not through `fetch`: measured, a frame costs.
             value, _, _ = await self._get(
-                resource, number, path, params, query, headers, deadline, served, parse
+                resource,
+                number,
+                path=path,
+                params=params,
+                query=query,
+                headers=headers,
+                operation_deadline=deadline,
+                served=served,
+                parse=parse,
             )
             return value
         fetch = partial(
             self._get,
             resource,
             number,
-            path,
-            params,
-            query,
-            headers,
-            deadline,
-            served,
-            parse,
+            path=path,
+            params=params,
+            query=query,
+            headers=headers,
+            operation_deadline=deadline,
+            served=served,
+            parse=parse,
         )
         key = self._cache.key(caller, resource.name, number, deleted.value, include)
         return await self._cache.through(key, path, params, fetch, parse, served)
@@ -157,13 +164,13 @@ class UpstreamClient:
         page, _, _ = await self._get(
             resource,
             None,
-            resource.path,
-            params,
-            urlencode(params),
-            headers,
-            deadline,
-            served,
-            parse,
+            path=resource.path,
+            params=params,
+            query=urlencode(params),
+            headers=headers,
+            operation_deadline=deadline,
+            served=served,
+            parse=parse,
         )
         return page
 
@@ -184,6 +191,7 @@ class UpstreamClient:
         self,
         resource: Resource,
         number: int | None,
+        *,
         path: str,
         params: dict[str, str],
         query: str,
@@ -207,7 +215,7 @@ class UpstreamClient:
         if operation_deadline is not None:
             if operation_deadline <= now:
                 # The operation is out of time: not even a connection is begun.
-                raise UpstreamTimeout(_LATE)
+                raise UpstreamTimeout(TIMED_OUT)
             deadline = min(deadline, operation_deadline)
         # Built already encoded (ids and enum values need no quoting), which
         # spares aiohttp parsing and re-quoting the URL on every call.
@@ -259,7 +267,7 @@ class UpstreamClient:
             value = parse(body)
         except BaseException as error:
             if expiry.end(error):
-                late = UpstreamTimeout(_LATE)
+                late = UpstreamTimeout(TIMED_OUT)
                 call.ended(late)
                 raise late from error
             call.ended(error)

@@ -45,6 +45,9 @@ _STATUS_ERRORS: Mapping[int, tuple[type[UpstreamError], str]] = {
     412: (PreconditionFailed, "The Wethod API refused the company or version."),
 }
 
+#: The message of every `UpstreamTimeout`.
+TIMED_OUT = "The Wethod API did not answer in time."
+
 #: What a failed attempt can raise below us: aiohttp's errors (its timeouts
 #: are `TimeoutError`s too) and socket errors.
 TRANSPORT_ERRORS = (aiohttp.ClientError, OSError)
@@ -58,7 +61,8 @@ def outcome(error: BaseException) -> str:
     """What an attempt without a usable answer counts as, in metrics, traces
     and logs: `timeout`, `connect_error`, `dropped` or `invalid_body`."""
     if isinstance(error, asyncio.CancelledError | TimeoutError):
-        # Cancelled: the call's `Deadline` ended the attempt.
+        # Cancelled: the call's `Deadline` ended the attempt (or the request
+        # was cancelled from outside, which counts the same).
         return "timeout"
     if isinstance(error, UpstreamError):
         return "invalid_body"  # an answer, but oversized
@@ -73,7 +77,7 @@ def transport_failure(error: Exception) -> UpstreamError:
     # aiohttp's connect and read timeouts are `TimeoutError`s; everything
     # else (refused, reset, dropped, a malformed answer) is unavailability.
     if isinstance(error, TimeoutError):
-        return UpstreamTimeout("The Wethod API did not answer in time.")
+        return UpstreamTimeout(TIMED_OUT)
     return UpstreamUnavailable("The Wethod API could not be reached.")
 
 
