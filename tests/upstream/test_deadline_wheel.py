@@ -75,9 +75,12 @@ def test_the_wheels_of_closed_loops_are_let_go() -> None:
     closed.run_until_complete(a_deadline())
     closed.close()
     assert closed in _WHEELS
-    running = asyncio.new_event_loop()
+    kept, running = asyncio.new_event_loop(), asyncio.new_event_loop()
     try:
+        kept.run_until_complete(a_deadline())
         running.run_until_complete(a_deadline())
         assert closed not in _WHEELS
+        assert kept in _WHEELS  # still open
     finally:
+        kept.close()
         running.close()
