@@ -13,6 +13,7 @@ load raises `Unsupported`, and the operation runs on graphql-core.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -78,6 +79,8 @@ class RootEntry:
     shape: ObjectShape | None
     #: The coerced arguments when they hold no variable (the same every time).
     arguments: dict[str, Any] | None = None
+    #: With such arguments, their `Demand` by `max_ids` once made (`plans.plan`).
+    demands: dict[int, Any] = dataclasses.field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
