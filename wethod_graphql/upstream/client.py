@@ -110,20 +110,6 @@ class UpstreamClient:
         query = _item_query(deleted, include)
         path = f"{resource.path}/{number}"
         parse = partial(parse_item, resource, number=number, include=include)
-        if self._cache is None:
-            # Awaited here, not through `fetch`: measured, a frame costs.
-            value, _, _ = await self._get(
-                resource,
-                number,
-                path=path,
-                params=params,
-                query=query,
-                headers=headers,
-                operation_deadline=deadline,
-                served=served,
-                parse=parse,
-            )
-            return value
         fetch = partial(
             self._get,
             resource,
@@ -136,6 +122,8 @@ class UpstreamClient:
             served=served,
             parse=parse,
         )
+        if self._cache is None:
+            return (await fetch())[0]
         key = self._cache.key(caller, resource.name, number, deleted.value, include)
         return await self._cache.through(key, path, params, fetch, parse, served)
 
