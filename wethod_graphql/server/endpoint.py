@@ -13,8 +13,10 @@ One request goes through these steps, in this order:
    sending is `server.front`'s too (one INFO line, status 499).
 4. **context**: credentials, limits and fresh loaders for this request.
 5. **before-execute hooks** (`Hooks.before_execute`), in order: each gets the
-   request, the context and the parameters, and returns the parameters to go
-   on with (a persisted operation resolved into its text) or raises
+   request (its body already read in step 3: a hook reads the parameters,
+   never `request.body()`), the context and the parameters, and returns the
+   parameters to go on with (a persisted operation resolved into its text),
+   or raises
    `Refused` (a per-caller limit: 429 with `Retry-After`). A request that
    still has no query text after them is 400.
 6. **execute**: `WethodSchema.execute(query, variables, context,

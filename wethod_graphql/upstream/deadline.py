@@ -52,7 +52,7 @@ class Deadline:
         if not self._expired:
             del self._bucket[self]
             return False
-        # As `asyncio.timeout_at` (Python 3.12's): our cancellation is taken
+        # As `asyncio.timeout_at` does: our cancellation is taken
         # back in any case, and counts only if no other one came since.
         return self._task.uncancel() <= self._cancelling and isinstance(
             error, asyncio.CancelledError
