@@ -273,18 +273,18 @@ def test_the_shared_instruments_read_as_the_local_ones(
     observed: list[tuple[tuple[str], float]], counted: list[tuple[str, int | str]]
 ) -> None:
     """What `serve --workers` counts with: prometheus-client's metrics."""
-    disable_created_metrics()  # as `Metrics` does
+    disable_created_metrics()  # type: ignore[no-untyped-call]  # as `Metrics` does
     local, shared = CollectorRegistry(), CollectorRegistry()
     label = ["resource"]
-    observations = [
+    observations: list[Observations | SharedObservations] = [
         Observations("o", "O.", label, SECONDS, local),
         SharedObservations("o", "O.", label, SECONDS, shared),
     ]
-    calls = [
+    calls: list[Observations | SharedObservations] = [
         Observations("c", "C.", [], CALLS, local),
         SharedObservations("c", "C.", [], CALLS, shared),
     ]
-    counts = [
+    counts: list[Counts | SharedCounts] = [
         Counts("n", "N.", ["resource", "status"], local),
         SharedCounts("n", "N.", ["resource", "status"], shared),
     ]
