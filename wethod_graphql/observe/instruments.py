@@ -2,11 +2,12 @@
 
 In one process (`serve` with one worker, tests) the values are plain
 floats in dicts, updated without a lock, and each instrument is a collector
-that yields its metric family when `/metrics` is scraped: prometheus-client's
+that yields its metric family when `/metrics` is scraped. prometheus-client's
 own metrics take a lock per `inc`, scan the buckets of an `observe` in
-Python and go through several calls each; measured, this costs a request
-about N instructions fewer. No lock is needed: the service runs one event
-loop thread per process, and that thread alone records and scrapes.
+Python and go through several calls each: measured (`bench/metrics_cost`),
+metrics cost a single-client request 13,200 instructions this way against
+48,800 through them. No lock is needed: the service runs one event loop
+thread per process, and that thread alone records and scrapes.
 
 Under `serve --workers N` every value must reach this worker's file at once,
 since any worker's scrape sums the files of all: there prometheus-client's
@@ -36,7 +37,8 @@ Key = tuple[str | int, ...]
 
 
 class Counts(Collector):
-    """A counter in this process: its values by label values."""
+    """A counter in this process: its values by label values (each of the
+    service's counters has labels, so none shows before its first count)."""
 
     def __init__(
         self,
@@ -62,7 +64,7 @@ class Counts(Collector):
         # Keys alike as labels (a status as 200 and as "200") are one series,
         # as in prometheus-client, which labels by strings.
         totals: dict[tuple[str, ...], float] = {}
-        for key, count in list(self._counts.items()):
+        for key, count in self._counts.items():
             labels = tuple([str(value) for value in key])
             totals[labels] = totals.get(labels, 0.0) + count
         family = self._family()
@@ -114,7 +116,7 @@ class Observations(Collector):
 
     def collect(self) -> Iterable[Metric]:
         family = self._family()
-        for labels, series in list(self._series.items()):
+        for labels, series in self._series.items():
             cumulative = 0.0
             buckets = []
             for le, count in zip(self._le, series, strict=False):

@@ -57,8 +57,10 @@ _LIVE_GAUGES = re.compile(r"gauge_live[a-z]+_(\d+)\.db")
 class Metrics:
     """The service's instruments, in a registry of their own.
 
-    A registry per instance lets tests build several apps in one process;
-    in multiprocess mode the values live in files and `render` reads them.
+    A registry per instance lets tests build several apps in one process.
+    One process counts in plain Python and renders at scrape time; in
+    multiprocess mode the values live in files and `render` reads them
+    (see `observe.instruments`).
     """
 
     def __init__(self) -> None:
