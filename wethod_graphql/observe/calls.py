@@ -112,7 +112,7 @@ class CallObservation:
         """Another attempt follows, because of `reason` (a status or a failure)."""
         metrics = self._observer.metrics
         if metrics is not None:
-            metrics.upstream_retries(reason).inc()
+            metrics.retrying(reason)
 
     def ended(self, error: BaseException | None) -> None:
         """The call is over: answered, or failed with `error`."""

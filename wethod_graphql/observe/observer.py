@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from wethod_graphql.observe.calls import CallObservation
-from wethod_graphql.observe.metrics import NO_OPERATION, Metrics
+from wethod_graphql.observe.metrics import Metrics
 from wethod_graphql.observe.record import RequestRecord
 
 if TYPE_CHECKING:
@@ -84,16 +84,8 @@ class Observer:
         elapsed = time.perf_counter() - started
         if scope is not None and self.tracing is not None:
             self.tracing.end_server(scope, status)
-        metrics = self.metrics
-        if metrics is not None and graphql:
-            operation_type = record.operation_type or NO_OPERATION
-            name = metrics.operation_label(record.operation_name)
-            metrics.requests(operation_type, name, status).inc()
-            metrics.request_duration(operation_type).observe(elapsed)
-            for code in record.error_codes:
-                metrics.errors(code).inc()
-            if record.operation_type is not None:
-                metrics.calls_per_operation.observe(record.upstream_calls)
+        if self.metrics is not None and graphql:
+            self.metrics.request(record, status, elapsed)
         return elapsed
 
     # -- operations (the schema) -----------------------------------------------
