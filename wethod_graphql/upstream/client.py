@@ -224,18 +224,24 @@ class UpstreamClient:
         call = self._observer.upstream_call(
             resource.name, template, self._host, self._port, path, params, served
         )
-        expiry = Deadline(loop, deadline)
+        # Each attempt's own time limit (`WETHOD_READ_TIMEOUT`), from when it
+        # holds a slot, is this same deadline, moved: aiohttp's read timeout
+        # would re-arm a loop timer on every chunk read, measured some 10,000
+        # instructions per call. While the call waits (for a slot, or between
+        # attempts) it is the call's. A slot free at once (most calls) is
+        # taken without waiting, so the first attempt's limit is set at once.
+        waits = self._slots.locked()
+        expiry = Deadline(
+            loop, deadline if waits else min(deadline, now + self._attempt_timeout)
+        )
         try:
             attempt = 1
             while True:
                 # A slot and a response without `async with`: measured, their
                 # coroutines cost about 12,000 instructions per attempt.
                 await self._slots.acquire()
-                # The attempt's own time limit (`WETHOD_READ_TIMEOUT`) on the
-                # same deadline: aiohttp's read timeout would re-arm a loop
-                # timer on every chunk read, measured some 10,000 instructions
-                # per call.
-                expiry.move(min(deadline, loop.time() + self._attempt_timeout))
+                if waits:
+                    expiry.move(min(deadline, loop.time() + self._attempt_timeout))
                 try:
                     sent = call.attempt_started(headers)
                     try:
@@ -281,6 +287,7 @@ class UpstreamClient:
                 finally:
                     self._slots.release()  # never held while waiting to retry
                 expiry.move(deadline)  # the call's, while it waits
+                waits = True
                 await self._sleep(delay)
                 attempt += 1
             value = (
