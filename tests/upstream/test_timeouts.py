@@ -104,9 +104,9 @@ async def test_the_read_timeout_counts_from_the_slot_not_the_queue(
 async def test_the_wait_between_attempts_is_not_an_attempts_read(
     demo: DemoApi,
 ) -> None:
-    # The upstream asks for a wait (0.4 s) longer than one attempt may last
-    # (0.1 s): the wait is the call's, which is then answered.
-    demo.faults.fail(1, 503, retry_after=0.4)
+    # The upstream asks for a wait (1 s, whole seconds) longer than one
+    # attempt may last (0.1 s): the wait is the call's, then answered.
+    demo.faults.fail(1, 429, retry_after=1)
     settings = fast_settings(timeout=10.0, read_timeout=0.1, retries=2)
     with serving(demo) as base_url:
         async with upstream_client(
@@ -114,4 +114,20 @@ async def test_the_wait_between_attempts_is_not_an_attempts_read(
         ) as upstream:
             record = await upstream.get(CLIENTS, 1, caller())
     assert record.id == 1
-    assert [r.status for r in demo.client_requests()] == [503, 200]
+    assert [r.status for r in demo.client_requests()] == [429, 200]
+
+
+async def test_a_queued_call_still_has_its_read_timeout(demo: DemoApi) -> None:
+    # Its attempt begins once the slot is free, then the upstream stalls
+    # (5 s) past the read timeout (0.5 s): a timeout, not the late answer.
+    demo.faults.delay(2, 0.3)
+    demo.faults.delay(1, 5.0)
+    async with over_loopback(
+        demo, max_concurrency=1, read_timeout=0.5, timeout=30.0, retries=1
+    ) as (upstream, recorder):
+        holder = asyncio.ensure_future(upstream.get(CLIENTS, 2, caller()))
+        await recorder.sending.wait()
+        with pytest.raises(UpstreamTimeout):
+            await upstream.get(CLIENTS, 1, caller())
+        assert (await holder).id == 2
+    assert recorder.attempts == 2
