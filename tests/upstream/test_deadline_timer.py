@@ -89,3 +89,32 @@ def test_a_deadline_needs_a_task() -> None:
             Deadline(loop, loop.time() + 1)
     finally:
         loop.close()
+
+
+async def test_a_deadline_moved_earlier_fires_then() -> None:
+    loop = asyncio.get_running_loop()
+    deadline = Deadline(loop, soon(30))
+    when = soon(0.02)
+    deadline.move(when)
+    with pytest.raises(asyncio.CancelledError) as caught:
+        await asyncio.sleep(30)
+    assert loop.time() >= when
+    assert deadline.end(caught.value) is True
+
+
+async def test_a_deadline_moved_later_does_not_fire_at_its_first_time() -> None:
+    deadline = Deadline(asyncio.get_running_loop(), soon(0.01))
+    deadline.move(soon(30))
+    await asyncio.sleep(0.1)  # past every tick the first time could fire at
+    assert deadline.end(None) is False
+
+
+async def test_a_deadline_that_passed_is_not_moved() -> None:
+    task = asyncio.current_task()
+    assert task is not None
+    deadline = Deadline(asyncio.get_running_loop(), soon(0.01))
+    with pytest.raises(asyncio.CancelledError) as caught:
+        await asyncio.sleep(30)
+    deadline.move(soon(30))  # too late: its cancellation came
+    assert deadline.end(caught.value) is True
+    assert task.cancelling() == 0

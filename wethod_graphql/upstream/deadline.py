@@ -27,7 +27,7 @@ TICKS_PER_SECOND = 50
 class Deadline:
     """Started at once; `end` it exactly once, however the call ends."""
 
-    __slots__ = ("_bucket", "_cancelling", "_expired", "_task")
+    __slots__ = ("_bucket", "_cancelling", "_expired", "_task", "_wheel")
 
     def __init__(self, loop: asyncio.AbstractEventLoop, when: float) -> None:
         """Cancels the current task at `when` (the loop's clock) unless ended;
@@ -38,8 +38,16 @@ class Deadline:
         self._task = task
         self._cancelling = task.cancelling()
         self._expired = False
-        wheel = _WHEELS.get(loop) or _new_wheel(loop)
-        self._bucket = wheel.add(self, when)
+        self._wheel = _WHEELS.get(loop) or _new_wheel(loop)
+        self._bucket = self._wheel.add(self, when)
+
+    def move(self, when: float) -> None:
+        """Cancels at `when` instead (up to one tick later); nothing changes
+        once the deadline has passed: its cancellation is on its way."""
+        if self._expired:
+            return
+        del self._bucket[self]
+        self._bucket = self._wheel.add(self, when)
 
     def expire(self) -> None:
         """The deadline has passed (the wheel's call)."""

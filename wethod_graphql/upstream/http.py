@@ -3,7 +3,8 @@
 Everything a general-purpose HTTP client would otherwise decide on its own is
 stated here: the headers every request carries (and no other), no redirects,
 no cookies, no proxy or `.netrc` from the environment, no automatic re-send,
-and the per-attempt timeouts. The call's whole budget is `UpstreamClient`'s.
+and the connect timeout. The call's budget and each attempt's time limit are
+`UpstreamClient`'s.
 """
 
 from __future__ import annotations
@@ -50,10 +51,11 @@ def create_session(
         connector=connector,
         headers={**DEFAULT_HEADERS, "wethod-version": settings.api_version},
         timeout=aiohttp.ClientTimeout(
-            # The call's budget (retries included) is enforced above the session.
+            # The call's budget (retries included) and each attempt's time
+            # limit (`read_timeout`) are enforced above the session.
             total=None,
             sock_connect=settings.connect_timeout,
-            sock_read=settings.read_timeout,
+            sock_read=None,
         ),
         # Proxy variables and .netrc credentials from the environment would
         # change where requests go and what they carry behind our back.

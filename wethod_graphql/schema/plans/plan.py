@@ -186,6 +186,10 @@ def _keys_in_batch_order(demands: Mapping[str, Demand]) -> list[Key]:
     (`Demand.immediate`). The order decides which keys the per-operation call
     budget refuses.
     """
+    if len(demands) == 1:
+        # One root field, the most common operation: its keys, in order.
+        (need,) = demands.values()
+        return [item for item in need.items if isinstance(item, Key)]
     singles = [d for d in demands.values() if d.immediate]
     lists = [d for d in demands.values() if not d.immediate]
     return [
