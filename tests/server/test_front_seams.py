@@ -13,9 +13,10 @@ from starlette.types import Message
 
 from wethod_graphql.observe.tracing import _carrier
 from wethod_graphql.server.body import BodyTooSlow, BoundedBody
-from wethod_graphql.server.front import _TrackedSend, new_request_id
+from wethod_graphql.server.front import _TrackedSend
 from wethod_graphql.server.media import GRAPHQL_RESPONSE, JSON, json_response
 from wethod_graphql.server.params import read_body
+from wethod_graphql.server.request_ids import new_request_id
 
 
 def test_request_ids_are_uuid4_hex() -> None:

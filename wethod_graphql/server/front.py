@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -42,6 +41,7 @@ from wethod_graphql.server.gzip import GzipSend, gzip_accepted
 from wethod_graphql.server.headers import first_values, text
 from wethod_graphql.server.logs import request_id_var
 from wethod_graphql.server.media import request_error
+from wethod_graphql.server.request_ids import new_request_id
 from wethod_graphql.server.routing import GRAPHQL_PATH
 from wethod_graphql.upstream.caller import REQUEST_ID
 
@@ -174,19 +174,6 @@ class Front:
             response = request_error(accept, message, 408)
             response.headers["connection"] = "close"
         await response(scope, receive, send)
-
-
-#: `uuid.UUID(bytes=..., version=4)`'s variant and version bits: cleared,
-#: then set.
-_UUID4_CLEAR = (0xC000 << 48) | (0xF000 << 64)
-_UUID4_SET = (0x8000 << 48) | (0x4000 << 64)
-
-
-def new_request_id() -> str:
-    """A random UUID4 as `uuid.uuid4().hex` spells it, without building a
-    `UUID` (measured: some 8,000 instructions less per request)."""
-    bits = int.from_bytes(os.urandom(16), "big")
-    return f"{bits & ~_UUID4_CLEAR | _UUID4_SET:032x}"
 
 
 def _log_access(
