@@ -37,7 +37,7 @@ def test_one_read_of_randomness_per_batch(monkeypatch: pytest.MonkeyPatch) -> No
         return bytes(size)
 
     monkeypatch.setattr(request_ids, "_ready", [])
-    monkeypatch.setattr(request_ids.os, "urandom", urandom)
+    monkeypatch.setattr(os, "urandom", urandom)
     for _ in range(BATCH):
         new_request_id()
     assert reads == [16 * BATCH]
