@@ -56,6 +56,19 @@ async def test_the_request_id_replaces_the_apps_own_and_html_is_noted() -> None:
     assert sent[1] == {"type": "http.response.body", "body": b"<p>"}
 
 
+async def test_the_first_content_type_says_whether_the_answer_is_html() -> None:
+    sent: list[Message] = []
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    tracked = _TrackedSend(send, "abc")
+    headers = [(b"content-type", b"application/json"), (b"content-type", b"text/html")]
+    await tracked({"type": "http.response.start", "status": 200, "headers": headers})
+    assert sent[0]["headers"] == [*headers, (b"x-request-id", b"abc")]
+    assert not tracked.html
+
+
 async def test_a_start_without_headers_gets_the_request_id() -> None:
     sent: list[Message] = []
 
