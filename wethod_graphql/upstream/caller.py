@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import NamedTuple
 
 from starlette.datastructures import Secret
@@ -36,17 +36,6 @@ _TRACE_HEADERS = {
 CALLER_HEADERS = frozenset(
     name.encode() for name in ("authorization", "wethod-company", *_TRACE_HEADERS)
 )
-
-
-def caller_headers(raw: Iterable[tuple[bytes, bytes]]) -> dict[str, str]:
-    """The headers of `CALLER_HEADERS` among an ASGI scope's raw `headers`, for
-    `Caller.from_headers`: the others are never decoded. A repeated name keeps
-    its last value, as `from_headers` does with any mapping."""
-    return {
-        name.decode("latin-1"): value.decode("latin-1")
-        for name, value in raw
-        if name in CALLER_HEADERS
-    }
 
 
 class Caller(NamedTuple):
@@ -80,30 +69,12 @@ class Caller(NamedTuple):
         `X-Request-Id` in place of the incoming one.
         """
         lowered = {k.lower(): v for k, v in headers.items()}
-        problem: WethodGraphQLError | None = None
-
-        authorization: Secret | None = None
-        incoming = lowered.get("authorization", "").strip()
-        if incoming:
-            match = _BEARER.fullmatch(incoming)
-            if match:
-                authorization = Secret(f"Bearer {match.group(1)}")
-            else:
-                problem = Unauthenticated(
-                    "The Authorization header must be 'Bearer <token>'."
-                )
-        elif default_token is not None:
-            authorization = _default_authorization(default_token)
-
-        company = lowered.get("wethod-company", "").strip() or default_company
-        if (
-            problem is None
-            and company is not None
-            # A slug is at most 63 characters: longer text is never kept.
-            and (len(company) > MAX_SLUG or not _is_company(company))
-        ):
-            problem = InputError("The Wethod-Company header is not a company slug.")
-
+        authorization, company, problem = _resolved(
+            lowered.get("authorization", ""),
+            lowered.get("wethod-company", ""),
+            default_token,
+            default_company,
+        )
         if request_id is not None:
             lowered["x-request-id"] = request_id
         trace = []
@@ -111,7 +82,7 @@ class Caller(NamedTuple):
             value = lowered.get(name)
             if value is not None and pattern.fullmatch(value):
                 trace.append((name, value))
-        return cls(authorization, company, tuple(trace), problem)
+        return cls(authorization, company, tuple(trace), problem and problem())
 
     def headers(self) -> dict[str, str]:
         """The per-caller headers of an upstream request.
@@ -135,6 +106,119 @@ class Caller(NamedTuple):
         headers["authorization"] = str(self.authorization)
         headers["wethod-company"] = self.company
         return headers
+
+
+def caller_of(
+    raw: Iterable[tuple[bytes, bytes]],
+    *,
+    default_token: Secret | None,
+    default_company: str | None,
+    request_id: str,
+) -> Caller:
+    """`Caller.from_headers` of an ASGI scope's raw `headers` (names in lower
+    case, a repeated one keeps its last value), for a request whose
+    `request_id` is valid already: `server.front` made it or checked it
+    against `REQUEST_ID`. Only `CALLER_HEADERS` are decoded, and no `Caller`
+    method is called (measured: some 10,000 instructions less per request).
+    """
+    found: dict[bytes, bytes] = {}
+    for name, value in raw:
+        if name in CALLER_HEADERS:
+            found[name] = value
+    incoming = found.get(b"authorization", b"")
+    slug = found.get(b"wethod-company", b"")
+    # Longer values are worked out every time, never kept: a token is at
+    # most 4,096 characters, a slug 63.
+    resolve = _kept if len(incoming) + len(slug) <= MAX_KEPT else _decoded
+    authorization, company, problem = resolve(
+        incoming, slug, default_token, default_company
+    )
+    trace: tuple[tuple[str, str], ...] = (("x-request-id", request_id),)
+    if b"traceparent" in found or b"tracestate" in found:
+        trace = (*_trace_context(found), *trace)
+    return tuple.__new__(Caller, (authorization, company, trace, problem and problem()))
+
+
+#: The incoming trace context, forwarded when valid: ASGI names, then ours.
+_TRACE_CONTEXT = ((b"traceparent", "traceparent"), (b"tracestate", "tracestate"))
+
+
+def _trace_context(found: Mapping[bytes, bytes]) -> list[tuple[str, str]]:
+    """The valid `traceparent` and `tracestate` among `found`, in that order."""
+    trace = []
+    for raw_name, name in _TRACE_CONTEXT:
+        value = found.get(raw_name)
+        if value is not None:
+            decoded = value.decode("latin-1")
+            if _TRACE_HEADERS[name].fullmatch(decoded):
+                trace.append((name, decoded))
+    return trace
+
+
+#: What makes a caller's problem: a call per caller, so that no exception
+#: (nor its traceback) is ever shared between two requests.
+Problem = Callable[[], WethodGraphQLError]
+#: The longest `Authorization` and `Wethod-Company` values, together, whose
+#: credentials are kept.
+MAX_KEPT = 4_096 + 256
+
+
+def _resolved(
+    authorization: str,
+    company: str,
+    default_token: Secret | None,
+    default_company: str | None,
+) -> tuple[Secret | None, str | None, Problem | None]:
+    """The caller's `Authorization`, company and problem, from the values of
+    its headers (empty when absent) and the configured defaults: the
+    request's own `Authorization` and `Wethod-Company` win over those."""
+    secret: Secret | None = None
+    problem: Problem | None = None
+    incoming = authorization.strip()
+    if incoming:
+        match = _BEARER.fullmatch(incoming)
+        if match:
+            secret = Secret(f"Bearer {match.group(1)}")
+        else:
+            problem = functools.partial(
+                Unauthenticated, "The Authorization header must be 'Bearer <token>'."
+            )
+    elif default_token is not None:
+        secret = _default_authorization(default_token)
+
+    slug = company.strip() or default_company
+    if (
+        problem is None
+        and slug is not None
+        # A slug is at most 63 characters: longer text is never kept.
+        and (len(slug) > MAX_SLUG or not _is_company(slug))
+    ):
+        problem = functools.partial(
+            InputError, "The Wethod-Company header is not a company slug."
+        )
+    return secret, slug, problem
+
+
+def _decoded(
+    authorization: bytes,
+    company: bytes,
+    default_token: Secret | None,
+    default_company: str | None,
+) -> tuple[Secret | None, str | None, Problem | None]:
+    """`_resolved` of raw header values (HTTP's latin-1)."""
+    return _resolved(
+        authorization.decode("latin-1"),
+        company.decode("latin-1"),
+        default_token,
+        default_company,
+    )
+
+
+#: `_decoded` of the values callers send again and again, each kept by the
+#: exact values it is made of, so that a caller gets nothing but what its
+#: own headers make (measured: a look-up is a quarter of the work with the
+#: configured token, a twelfth with a token of the request's own).
+_kept = functools.lru_cache(maxsize=256)(_decoded)
 
 
 @functools.lru_cache(maxsize=8)
