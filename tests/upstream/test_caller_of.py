@@ -10,7 +10,7 @@ from starlette.datastructures import Secret
 from wethod_graphql.upstream.caller import (
     MAX_KEPT,
     Caller,
-    _kept,
+    _resolved_kept,
     caller_of,
 )
 
@@ -116,16 +116,30 @@ def test_each_caller_gets_its_own_credentials_and_its_own_problem() -> None:
 
 
 def test_values_too_long_to_be_credentials_are_never_kept() -> None:
-    _kept.cache_clear()
+    _resolved_kept.cache_clear()
     # Spaces are allowed after `Bearer`: long, and still a token.
     token = b"Bearer" + b" " * MAX_KEPT + b"t"
     raw = [(b"authorization", token), (b"wethod-company", b"acme")]
     made = caller_of(raw, default_token=None, default_company=None, request_id="r")
     assert str(made.authorization) == "Bearer t"
-    assert _kept.cache_info().currsize == 0
+    assert _resolved_kept.cache_info().currsize == 0
     # Within the bound, they are kept: the next request looks them up.
     raw = [(b"authorization", b"Bearer short"), (b"wethod-company", b"acme")]
     for _ in range(2):
         caller_of(raw, default_token=None, default_company=None, request_id="r")
-    assert _kept.cache_info().currsize == 1
-    assert _kept.cache_info().hits >= 1
+    assert _resolved_kept.cache_info().currsize == 1
+    assert _resolved_kept.cache_info().hits >= 1
+
+
+def test_credentials_other_than_a_bearer_token_are_never_kept() -> None:
+    _resolved_kept.cache_clear()
+    for value in (b"Basic dXNlcjpwYXNz", b"Token t", b" Bearer t"):
+        raw = [(b"authorization", value), (b"wethod-company", b"acme")]
+        made = caller_of(raw, default_token=None, default_company=None, request_id="r")
+        assert made.company == "acme"
+    assert _resolved_kept.cache_info().currsize == 0
+    # A bearer token in any case, or no Authorization at all, is kept.
+    for value in (b"bearer t", b"BEARER t", b""):
+        raw = [(b"authorization", value), (b"wethod-company", b"acme")]
+        caller_of(raw, default_token=TOKEN, default_company=None, request_id="r")
+    assert _resolved_kept.cache_info().currsize == 3

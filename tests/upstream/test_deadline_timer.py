@@ -115,6 +115,8 @@ async def test_a_deadline_that_passed_is_not_moved() -> None:
     deadline = Deadline(asyncio.get_running_loop(), soon(0.01))
     with pytest.raises(asyncio.CancelledError) as caught:
         await asyncio.sleep(30)
-    deadline.move(soon(30))  # too late: its cancellation came
+    deadline.move(soon(0.02))  # too late: its cancellation came
     assert deadline.end(caught.value) is True
     assert task.cancelling() == 0
+    # Not back on the wheel: no second cancellation comes once it is ended.
+    await asyncio.sleep(0.1)  # past every tick the moved time could fire at

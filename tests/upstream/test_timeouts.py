@@ -131,3 +131,17 @@ async def test_a_queued_call_still_has_its_read_timeout(demo: DemoApi) -> None:
             await upstream.get(CLIENTS, 1, caller())
         assert (await holder).id == 2
     assert recorder.attempts == 2
+
+
+async def test_each_retried_attempt_has_its_own_read_timeout(demo: DemoApi) -> None:
+    # Every attempt stalls (5 s) past the read timeout (0.3 s), the budget
+    # (30 s) has room for both: the second attempt times out as the first
+    # did, rather than waiting for the late answer.
+    demo.faults.delay(1, 5.0)
+    async with over_loopback(demo, read_timeout=0.3, timeout=30.0, retries=2) as (
+        upstream,
+        recorder,
+    ):
+        with pytest.raises(UpstreamTimeout):
+            await upstream.get(CLIENTS, 1, caller())
+    assert recorder.attempts == 2

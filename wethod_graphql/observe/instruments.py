@@ -119,7 +119,7 @@ class Observations(Collector):
         for labels, series in self._series.items():
             cumulative = 0.0
             buckets = []
-            for le, count in zip(self._le, series, strict=False):
+            for le, count in zip(self._le, series[:-1], strict=True):
                 cumulative += count
                 buckets.append((le, cumulative))
             family.add_metric(labels, buckets, series[-1])

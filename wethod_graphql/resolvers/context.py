@@ -63,7 +63,7 @@ def context_for(
     caller: Caller,
     limits: CallerLimits | None = None,
 ) -> Context:
-    """`build_context` for a caller already resolved (`upstream.caller_of`)."""
+    """`build_context` for a caller already resolved (`upstream.caller.caller_of`)."""
     deadline = asyncio.get_running_loop().time() + settings.request_timeout
     budget = CallBudget(settings.max_calls, deadline)
     record = current_request.get()

@@ -42,5 +42,10 @@ def _made(random: bytes) -> list[str]:
     return [spelled[i : i + 32] for i in range(0, len(spelled), 32)]
 
 
-# A child must draw its own randomness, never reuse ids its parent made.
-os.register_at_fork(after_in_child=_ready.clear)
+def _forget() -> None:
+    """A forked child draws its own randomness, never reuses ids its parent
+    made (the list `_ready` names then, looked up at the fork)."""
+    _ready.clear()
+
+
+os.register_at_fork(after_in_child=_forget)

@@ -41,7 +41,8 @@ CALLER_HEADERS = frozenset(
 class Caller(NamedTuple):
     """The credentials and trace context of one incoming request.
 
-    Build it with `Caller.from_headers`. A caller without usable credentials
+    Build it with `Caller.from_headers`, or `caller_of` from an ASGI
+    scope's raw headers. A caller without usable credentials
     is still a value: the problem is raised by `headers()`, so it surfaces
     per field as a GraphQL error and no upstream call is made. An immutable
     value as a frozen dataclass would be, built in half the instructions
@@ -127,9 +128,14 @@ def caller_of(
             found[name] = value
     incoming = found.get(b"authorization", b"")
     slug = found.get(b"wethod-company", b"")
-    # Longer values are worked out every time, never kept: a token is at
-    # most 4,096 characters, a slug 63.
-    resolve = _kept if len(incoming) + len(slug) <= MAX_KEPT else _decoded
+    # Kept only for a bearer token or none, and within the longest values
+    # (a token is at most 4,096 characters, a slug 63): anything else, a
+    # `Basic` pair say, is worked out every time and never outlives its
+    # request.
+    keep = len(incoming) + len(slug) <= MAX_KEPT and (
+        not incoming or incoming[:7].lower() == b"bearer "
+    )
+    resolve = _resolved_kept if keep else _decoded
     authorization, company, problem = resolve(
         incoming, slug, default_token, default_company
     )
@@ -159,7 +165,8 @@ def _trace_context(found: Mapping[bytes, bytes]) -> list[tuple[str, str]]:
 #: (nor its traceback) is ever shared between two requests.
 Problem = Callable[[], WethodGraphQLError]
 #: The longest `Authorization` and `Wethod-Company` values, together, whose
-#: credentials are kept.
+#: credentials are kept: a 4,096-character token, with room for `Bearer `,
+#: spaces around it and a 63-character slug.
 MAX_KEPT = 4_096 + 256
 
 
@@ -217,8 +224,10 @@ def _decoded(
 #: `_decoded` of the values callers send again and again, each kept by the
 #: exact values it is made of, so that a caller gets nothing but what its
 #: own headers make (measured: a look-up is a quarter of the work with the
-#: configured token, a twelfth with a token of the request's own).
-_kept = functools.lru_cache(maxsize=256)(_decoded)
+#: configured token, a twelfth with a token of the request's own). It holds
+#: up to 256 bearer tokens callers sent, for the life of the process, as
+#: the process holds its configured one.
+_resolved_kept = functools.lru_cache(maxsize=256)(_decoded)
 
 
 @functools.lru_cache(maxsize=8)

@@ -200,10 +200,12 @@ class UpstreamClient:
         # would re-arm a loop timer on every chunk read, measured some 10,000
         # instructions per call. While the call waits (for a slot, or between
         # attempts) it is the call's. A slot free at once (most calls) is
-        # taken without waiting, so the first attempt's limit is set at once.
-        waits = self._slots.locked()
+        # taken without waiting, so the first attempt's limit is set at once;
+        # otherwise it is set once the attempt holds its slot.
+        limit_pending = self._slots.locked()
         expiry = Deadline(
-            loop, deadline if waits else min(deadline, now + self._attempt_timeout)
+            loop,
+            deadline if limit_pending else min(deadline, now + self._attempt_timeout),
         )
         try:
             attempt = 1
@@ -211,7 +213,7 @@ class UpstreamClient:
                 # A slot and a response without `async with`: measured, their
                 # coroutines cost about 12,000 instructions per attempt.
                 await self._slots.acquire()
-                if waits:
+                if limit_pending:
                     expiry.move(min(deadline, loop.time() + self._attempt_timeout))
                 try:
                     sent = call.attempt_started(headers)
@@ -235,6 +237,8 @@ class UpstreamClient:
                     timed_out = expiry.end(error)
                     # Begun anew for the wait, the next attempt, or the outer
                     # handler's `end` when the cancellation goes on.
+                    # (If the call's deadline has passed too, this one is
+                    # ended at once by the handler below.)
                     expiry = Deadline(loop, deadline)
                     if not timed_out:
                         raise  # cancelled from outside
@@ -258,7 +262,7 @@ class UpstreamClient:
                 finally:
                     self._slots.release()  # never held while waiting to retry
                 expiry.move(deadline)  # the call's, while it waits
-                waits = True
+                limit_pending = True
                 await self._sleep(delay)
                 attempt += 1
             value = (

@@ -74,8 +74,9 @@ def outcome(error: BaseException) -> str:
 
 
 def transport_failure(error: Exception) -> UpstreamError:
-    # aiohttp's connect and read timeouts are `TimeoutError`s; everything
-    # else (refused, reset, dropped, a malformed answer) is unavailability.
+    # aiohttp's connect timeout is a `TimeoutError` (an attempt's own time
+    # limit is the call's `Deadline`); everything else (refused, reset,
+    # dropped, a malformed answer) is unavailability.
     if isinstance(error, TimeoutError):
         return UpstreamTimeout(TIMED_OUT)
     return UpstreamUnavailable("The Wethod API could not be reached.")
