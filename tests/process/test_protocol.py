@@ -77,3 +77,18 @@ def test_requests_past_the_connection_limit_get_503() -> None:
             sock.close()
     assert refused.startswith(b"HTTP/1.1 503 ")
     assert answer.startswith(b"HTTP/1.1 200 ")
+
+
+def test_a_later_requests_headers_split_across_writes_still_time_out() -> None:
+    with (
+        run_in_thread(APP, http=with_header_timeout(0.3), timeout_keep_alive=60) as url,
+        connect(url) as sock,
+    ):
+        sock.sendall(get("/"))
+        first = read_response(sock)
+        sock.sendall(b"GET / HTTP/1.1\r\n")
+        time.sleep(0.1)  # a read of its own, then more that does not end them
+        sock.sendall(b"Host: t\r\nX-Slow: ")
+        rest = read_until_closed(sock)
+    assert first.startswith(b"HTTP/1.1 200 ")
+    assert rest == b""  # closed, nothing answered

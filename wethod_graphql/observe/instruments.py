@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
+from typing import Generic, TypeVar
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.metrics_core import (
@@ -36,9 +37,10 @@ from prometheus_client.utils import floatToGoString
 Key = tuple[str | int, ...]
 
 
-class Counts(Collector):
-    """A counter in this process: its values by label values (each of the
-    service's counters has labels, so none shows before its first count)."""
+class _Local(Collector):
+    """An instrument of this process: a collector of one metric family."""
+
+    family: type[CounterMetricFamily] | type[HistogramMetricFamily]
 
     def __init__(
         self,
@@ -50,15 +52,34 @@ class Counts(Collector):
         self._name = name
         self._documentation = documentation
         self._labelnames = labelnames
-        self._counts: dict[Key, float] = {}
         registry.register(self)
+
+    def describe(self) -> list[Metric]:
+        return [self._family()]
+
+    def _family(self) -> Metric:
+        return self.family(self._name, self._documentation, labels=self._labelnames)
+
+
+class Counts(_Local):
+    """A counter in this process: its values by label values (each of the
+    service's counters has labels, so none shows before its first count)."""
+
+    family = CounterMetricFamily
+
+    def __init__(
+        self,
+        name: str,
+        documentation: str,
+        labelnames: Sequence[str],
+        registry: CollectorRegistry,
+    ) -> None:
+        self._counts: dict[Key, float] = {}
+        super().__init__(name, documentation, labelnames, registry)
 
     def inc(self, key: Key) -> None:
         counts = self._counts
         counts[key] = counts.get(key, 0.0) + 1.0
-
-    def describe(self) -> list[Metric]:
-        return [self._family()]
 
     def collect(self) -> Iterable[Metric]:
         # Keys alike as labels (a status as 200 and as "200") are one series,
@@ -67,20 +88,19 @@ class Counts(Collector):
         for key, count in self._counts.items():
             labels = tuple([str(value) for value in key])
             totals[labels] = totals.get(labels, 0.0) + count
-        family = self._family()
+        family = CounterMetricFamily(
+            self._name, self._documentation, labels=self._labelnames
+        )
         for labels, total in totals.items():
             family.add_metric(labels, total)
         return [family]
 
-    def _family(self) -> CounterMetricFamily:
-        return CounterMetricFamily(
-            self._name, self._documentation, labels=self._labelnames
-        )
 
-
-class Observations(Collector):
+class Observations(_Local):
     """A histogram in this process: per label values, the count of each
     bucket and, last, the sum."""
+
+    family = HistogramMetricFamily
 
     def __init__(
         self,
@@ -90,16 +110,13 @@ class Observations(Collector):
         buckets: Sequence[float],
         registry: CollectorRegistry,
     ) -> None:
-        self._name = name
-        self._documentation = documentation
-        self._labelnames = labelnames
         self._bounds = [*map(float, buckets), math.inf]
         self._le = [floatToGoString(b) for b in self._bounds]  # type: ignore[no-untyped-call]
         self._series: dict[tuple[str, ...], list[float]] = {}
         if not labelnames:
             # Shown from the start, zeros and all, as prometheus-client does.
             self._series[()] = [0.0] * (len(self._bounds) + 1)
-        registry.register(self)
+        super().__init__(name, documentation, labelnames, registry)
 
     def observe(self, key: tuple[str, ...], amount: float) -> None:
         series = self._series.get(key)
@@ -111,11 +128,10 @@ class Observations(Collector):
         series[bisect_left(self._bounds, amount)] += 1.0
         series[-1] += amount
 
-    def describe(self) -> list[Metric]:
-        return [self._family()]
-
     def collect(self) -> Iterable[Metric]:
-        family = self._family()
+        family = HistogramMetricFamily(
+            self._name, self._documentation, labels=self._labelnames
+        )
         for labels, series in self._series.items():
             cumulative = 0.0
             buckets = []
@@ -125,15 +141,28 @@ class Observations(Collector):
             family.add_metric(labels, buckets, series[-1])
         return [family]
 
-    def _family(self) -> HistogramMetricFamily:
-        return HistogramMetricFamily(
-            self._name, self._documentation, labels=self._labelnames
-        )
+
+M = TypeVar("M", Counter, Histogram)
 
 
-class SharedCounts:
-    """A counter in prometheus-client's files, for `serve --workers`; each
-    child is found once by its key (`labels()` locks and builds strings)."""
+class _Shared(Generic[M]):
+    """An instrument in prometheus-client's files, for `serve --workers`;
+    each child is found once by its key (`labels()` locks and builds
+    strings)."""
+
+    def __init__(self, metric: M, labelnames: Sequence[str]) -> None:
+        self._metric: M = metric
+        # A metric without labels is its own only child.
+        self._children: dict[Key, M] = {} if labelnames else {(): metric}
+
+    def _child(self, key: Key) -> M:
+        child: M = self._metric.labels(*map(str, key))
+        self._children[key] = child
+        return child
+
+
+class SharedCounts(_Shared[Counter]):
+    """A counter in prometheus-client's files."""
 
     def __init__(
         self,
@@ -142,18 +171,15 @@ class SharedCounts:
         labelnames: Sequence[str],
         registry: CollectorRegistry,
     ) -> None:
-        self._metric = Counter(name, documentation, labelnames, registry=registry)
-        self._children: dict[Key, Counter] = {}
+        metric = Counter(name, documentation, labelnames, registry=registry)
+        super().__init__(metric, labelnames)
 
     def inc(self, key: Key) -> None:
-        child = self._children.get(key)
-        if child is None:
-            child = self._children[key] = self._metric.labels(*map(str, key))
-        child.inc()
+        (self._children.get(key) or self._child(key)).inc()
 
 
-class SharedObservations:
-    """A histogram in prometheus-client's files, for `serve --workers`."""
+class SharedObservations(_Shared[Histogram]):
+    """A histogram in prometheus-client's files."""
 
     def __init__(
         self,
@@ -166,14 +192,7 @@ class SharedObservations:
         metric = Histogram(
             name, documentation, labelnames, buckets=buckets, registry=registry
         )
-        self._metric = metric
-        # A histogram without labels is its own only child.
-        self._children: dict[tuple[str, ...], Histogram] = (
-            {} if labelnames else {(): metric}
-        )
+        super().__init__(metric, labelnames)
 
     def observe(self, key: tuple[str, ...], amount: float) -> None:
-        child = self._children.get(key)
-        if child is None:
-            child = self._children[key] = self._metric.labels(*key)
-        child.observe(amount)
+        (self._children.get(key) or self._child(key)).observe(amount)

@@ -20,8 +20,9 @@ from wethod_graphql.upstream.ratelimit import CallerLimits
 class Context:
     """Credentials, limits and fresh loaders of one request.
 
-    Built by `build_context` for each request, so no loader cache or
-    credential ever outlives the request that made it.
+    Built by `context_for` for each request, so no loader cache outlives
+    the request that made it (resolved credentials may be kept:
+    `upstream.caller.caller_of`).
     """
 
     caller: Caller

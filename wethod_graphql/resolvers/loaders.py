@@ -70,10 +70,14 @@ class ResourceLoader:
         limits: CallerLimits | None = None,
         explain: bool = False,
     ) -> None:
-        """`limits`, when on, grant each batch's calls from the caller's budget;
-        with `explain`, each call keeps the response paths it served."""
+        """`limits`, when they limit upstream calls, grant each batch's calls
+        from the caller's budget; with `explain`, each call keeps the response
+        paths it served."""
         self._upstream = upstream
-        self._limits = limits
+        # Kept only when they limit calls: otherwise every call is granted.
+        self._call_limits = (
+            limits if limits is not None and limits.limits_calls else None
+        )
         self._caller = caller
         self._budget = budget
         self._served: dict[CallId, list[ResponsePath]] = {}
@@ -126,7 +130,7 @@ class ResourceLoader:
         """
         distinct = list(dict.fromkeys(keys))
         includes = _includes(distinct)
-        if self._limits is None or not self._limits.limits_calls:
+        if self._call_limits is None:
             # No coroutine to await: measured, some 2,000 instructions less.
             requests = self._requests(includes, len(includes), 0)
         else:
@@ -156,8 +160,8 @@ class ResourceLoader:
         """`_requests` for the calls the caller's budget grants now."""
         granted, retry_after = (
             (len(includes), 0)
-            if self._limits is None
-            else await self._limits.grant_calls(self._caller, len(includes))
+            if self._call_limits is None
+            else await self._call_limits.grant_calls(self._caller, len(includes))
         )
         return self._requests(includes, granted, retry_after)
 

@@ -89,8 +89,7 @@ class Front:
             await self.app(scope, receive, send)
             return
         seen = first_values(scope["headers"], FRONT_HEADERS)
-        incoming = seen.get(b"x-request-id")
-        request_id = None if incoming is None else incoming.decode("latin-1")
+        request_id = text(seen.get(b"x-request-id"))
         if request_id is None or not REQUEST_ID.fullmatch(request_id):
             request_id = new_request_id()
         scope.setdefault("state", {})["request_id"] = request_id

@@ -32,9 +32,11 @@ _TRACE_HEADERS = {
     "x-request-id": REQUEST_ID,
 }
 
-#: The incoming headers a caller is made of (ASGI names them in lower case).
+#: The incoming headers a caller is made of (ASGI names them in lower case;
+#: its request id is the one `server.front` made or checked).
 CALLER_HEADERS = frozenset(
-    name.encode() for name in ("authorization", "wethod-company", *_TRACE_HEADERS)
+    name.encode()
+    for name in ("authorization", "wethod-company", "traceparent", "tracestate")
 )
 
 
